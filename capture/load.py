@@ -1,0 +1,34 @@
+"""Bytes in → pages out, dispatching on the content type."""
+
+from __future__ import annotations
+
+from capture.sniff import IMAGE_KINDS, FileKind, sniff
+from config.settings import CaptureSettings
+from domain.errors import FileTooLarge, UnsupportedFileType
+from domain.models import Page
+
+
+def load_pages(data: bytes, name: str, settings: CaptureSettings) -> list[Page]:
+    """Every page of one file: decoded images (EXIF-upright, not yet localised) or PDF pages.
+
+    Camera frames come back with ``origin="camera"``; PDF pages with a usable text layer with
+    ``origin="pdf_text"`` and no OCR needed; other PDF pages rasterised with ``origin="scan"``.
+    """
+    if len(data) > settings.max_upload_bytes:
+        raise FileTooLarge(
+            f"{len(data)} bytes is over the limit of {settings.max_upload_bytes} bytes",
+            message_zh=f"文件过大（上限 {settings.max_upload_bytes // (1024 * 1024)} MB）",
+        )
+    kind = sniff(data)
+    if kind in IMAGE_KINDS:
+        from capture.images import decode_image_pages
+
+        return decode_image_pages(data, name, kind, settings)
+    if kind == FileKind.PDF:
+        from capture.pdf import load_pdf_pages
+
+        return load_pdf_pages(data, name, settings)
+    raise UnsupportedFileType(
+        f"a {kind} archive is not one document; submit it as a package",
+        message_zh="压缩包不是单个材料，请通过材料包接口提交",
+    )

@@ -1,0 +1,107 @@
+"""All settings in one pydantic-settings class with nested groups.
+
+Environment variables use the prefix ``DOCINTEL_`` and ``__`` between group and field, e.g.
+``DOCINTEL_OCR__ENGINE=rapidocr`` or ``DOCINTEL_STORAGE__DATABASE_URL=postgresql+psycopg2://…``.
+Defaults are the embedded, single-machine setup; production changes settings only, never code.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _var() -> Path:
+    return Path(os.environ.get("DOCINTEL_VAR_DIR", PROJECT_ROOT / "var"))
+
+
+class OcrSettings(BaseModel):
+    engine: str = Field("paddle", description="OCR engine by registry name: paddle | rapidocr | tesseract")
+    model_dir: Path = Field(default_factory=lambda: _var() / "models", description="assembled model folders")
+    threads: int = Field(0, ge=0, description="inference threads per process; 0 = ONNX Runtime's default")
+    det_limit_side_len: int = Field(960, ge=320, le=4000, description="longest side fed to text detection")
+
+
+class CaptureSettings(BaseModel):
+    max_upload_bytes: int = Field(40 * 1024 * 1024, description="largest accepted file")
+    max_pixels: int = Field(60_000_000, description="largest decoded image (w*h); stops decompression bombs")
+    max_side_px: int = Field(4096, description="frames larger than this are downscaled before analysis")
+    max_pages: int = Field(200, description="most pages per PDF or TIFF")
+    pdf_raster_dpi: int = Field(200, ge=72, le=600, description="DPI for rasterising scanned PDF pages")
+    max_page_mm: float = Field(1500.0, description="largest PDF page side in millimetres")
+
+
+class ChecksSettings(BaseModel):
+    registry: Literal["local", "http", "none"] = "local"
+    registry_file: Path = Field(default_factory=lambda: PROJECT_ROOT / "samples" / "registry" / "registry.json")
+    registry_url: str | None = None
+    registry_timeout_s: float = 3.0
+    registry_retries: int = 2
+
+
+class SigningSettings(BaseModel):
+    backend: Literal["dev", "pkcs12", "pkcs11"] = "dev"
+    dev_pki_dir: Path = Field(default_factory=lambda: _var() / "pki")
+    pkcs12_path: Path | None = None
+    pkcs12_passphrase: str | None = Field(None, repr=False)
+    pkcs12_passphrase_file: Path | None = None
+    pkcs11_module: Path | None = None
+    pkcs11_token_label: str | None = None
+    pkcs11_pin: str | None = Field(None, repr=False)
+    pkcs11_key_label: str | None = None
+    pkcs11_cert_label: str | None = None
+    tsa_url: str | None = None
+    trust_roots: list[Path] = Field(default_factory=list)
+    default_level: Literal["B-B", "B-T", "B-LT", "B-LTA"] = "B-LTA"
+    font_path: Path = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+class StorageSettings(BaseModel):
+    database_url: str = Field(default_factory=lambda: f"sqlite:///{_var() / 'docintel.db'}")
+    blob_dir: Path = Field(default_factory=lambda: _var() / "blobs")
+    blob_backend: Literal["local", "s3"] = "local"
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+
+
+class JobsSettings(BaseModel):
+    broker_url: str = Field(default_factory=lambda: f"sqla+sqlite:///{_var() / 'broker.db'}")
+    result_backend: str | None = None
+    task_soft_time_limit_s: int = 300
+    task_time_limit_s: int = 360
+    max_tasks_per_child: int = 200
+    chunk_size: int = 10
+
+
+class ApiSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    request_timeout_s: float = 60.0
+    ocr_pool_size: int = Field(0, ge=0, description="OCR worker threads; 0 = number of cores")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOCINTEL_", env_nested_delimiter="__", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    var_dir: Path = Field(default_factory=_var)
+    log_level: str = "INFO"
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+    capture: CaptureSettings = Field(default_factory=CaptureSettings)
+    checks: ChecksSettings = Field(default_factory=ChecksSettings)
+    signing: SigningSettings = Field(default_factory=SigningSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    jobs: JobsSettings = Field(default_factory=JobsSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

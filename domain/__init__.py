@@ -1,0 +1,1 @@
+"""Shared vocabulary of docintel: immutable data that flows capture → extractors → checks → signing. No I/O."""

@@ -1,0 +1,31 @@
+"""What every document extractor is: a scorer for the classifier and a reader of fields."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from domain.models import Field, OcrPage
+
+
+@dataclass(frozen=True)
+class Extraction:
+    fields: Mapping[str, Field]
+    warnings: tuple[str, ...] = ()
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+class DocumentExtractor(ABC):
+    """One per document type. Stateless: instances are shared across threads."""
+
+    doc_type: ClassVar[str]
+
+    @abstractmethod
+    def score(self, pages: Sequence[OcrPage]) -> float:
+        """How sure (0..1) that these pages are this document type, from their text alone."""
+
+    @abstractmethod
+    def extract(self, pages: Sequence[OcrPage]) -> Extraction:
+        """Fields with evidence (page index into ``pages``, bbox in that page's coordinates)."""

@@ -1,0 +1,44 @@
+"""The one narrow interface every OCR engine implements (cf. OCRmyPDF's ``OcrEngine`` plugin spec)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+import numpy as np
+
+from domain.models import OcrPage
+
+
+class OcrEngine(ABC):
+    """Reads text lines from one upright page image.
+
+    Implementations load their models in ``__init__`` (once per process: the registry caches instances) and
+    must be safe to call from several threads: ``recognize`` may run in a thread pool.
+    """
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def version(self) -> str:
+        """Engine and model versions, stored with every extraction so reprocessing can select by it."""
+
+    @abstractmethod
+    def recognize(self, image: np.ndarray) -> OcrPage:
+        """``image`` is a BGR uint8 array. Returns lines in reading order (top to bottom, left to right)."""
+
+
+def reading_order(lines: list, *, line_tol: float = 0.5) -> list:
+    """Sorts text lines top-to-bottom, then left-to-right within a visual row."""
+    if not lines:
+        return []
+    ordered = sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    rows: list[list] = []
+    for ln in ordered:
+        if rows:
+            ref = rows[-1][0]
+            if abs(ln.cy - ref.cy) <= line_tol * max(min(ln.height, ref.height), 1.0):
+                rows[-1].append(ln)
+                continue
+        rows.append([ln])
+    return [ln for row in rows for ln in sorted(row, key=lambda x: x.bbox[0])]

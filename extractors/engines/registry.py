@@ -1,0 +1,45 @@
+"""Engines by name. Concrete engines are imported lazily, so a deployment needs only the one it uses."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+
+from config.settings import OcrSettings, get_settings
+from domain.errors import ConfigError
+from extractors.engines.base import OcrEngine
+
+# name → "module:Class". Tests may register more (e.g. a scripted engine) with ``register_engine``.
+_ENGINES: dict[str, str] = {
+    "paddle": "extractors.engines.paddle:PaddleOcrEngine",
+    "rapidocr": "extractors.engines.rapid:RapidOcrEngine",
+    "tesseract": "extractors.engines.tesseract:TesseractEngine",
+}
+_instances: dict[tuple, OcrEngine] = {}
+_lock = threading.Lock()
+
+
+def register_engine(name: str, target: str) -> None:
+    _ENGINES[name] = target
+
+
+def available_engines() -> list[str]:
+    return sorted(_ENGINES)
+
+
+def get_engine(name: str | None = None, settings: OcrSettings | None = None) -> OcrEngine:
+    """The process-wide instance of an engine: models load once and are reused."""
+    settings = settings or get_settings().ocr
+    name = name or settings.engine
+    if name not in _ENGINES:
+        raise ConfigError(
+            f"unknown OCR engine {name!r}; available: {', '.join(available_engines())}",
+            message_zh=f"未知的 OCR 引擎 {name}",
+        )
+    key = (name, str(settings.model_dir), settings.threads, settings.det_limit_side_len)
+    with _lock:
+        if key not in _instances:
+            module_name, cls_name = _ENGINES[name].split(":")
+            cls = getattr(importlib.import_module(module_name), cls_name)
+            _instances[key] = cls(settings)
+        return _instances[key]
