@@ -1,0 +1,1 @@
+"""Sample captures: a deterministic generator of fake-identity documents, and a few generated samples."""

@@ -1,0 +1,1 @@
+"""Deterministic generators of fake-identity document captures with ground truth. Fake people only."""
