@@ -64,11 +64,21 @@ class SigningSettings(BaseModel):
 
 
 class StorageSettings(BaseModel):
-    database_url: str = Field(default_factory=lambda: f"sqlite:///{_var() / 'docintel.db'}")
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{_var() / 'docintel.db'}",
+        description="SQLAlchemy URL: sqlite:///path (WAL) or postgresql+psycopg2://user:pass@host/db",
+    )
+    auto_migrate: bool = Field(True, description="apply Alembic migrations at start-up (embedded setup)")
+    sqlite_busy_timeout_ms: int = Field(30_000, ge=0, description="how long a SQLite writer waits for the lock")
+    pool_size: int = Field(10, ge=1, description="connections per process (PostgreSQL)")
     blob_dir: Path = Field(default_factory=lambda: _var() / "blobs")
     blob_backend: Literal["local", "s3"] = "local"
     s3_endpoint_url: str | None = None
     s3_bucket: str | None = None
+    s3_prefix: str = Field("blobs/", description="key prefix inside the bucket")
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = Field(None, repr=False)
+    s3_secret_access_key: str | None = Field(None, repr=False)
 
 
 class JobsSettings(BaseModel):
@@ -83,8 +93,13 @@ class JobsSettings(BaseModel):
 class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
-    request_timeout_s: float = 60.0
+    request_timeout_s: float = Field(60.0, gt=0, description="longest a request may wait for OCR or signing")
     ocr_pool_size: int = Field(0, ge=0, description="OCR worker threads; 0 = number of cores")
+    ocr_queue_limit: int = Field(64, ge=1, description="OCR jobs waiting or running before new ones get 503")
+    max_request_bytes: int = Field(
+        0, ge=0, description="largest request body; 0 = capture.max_upload_bytes plus 1 MiB for the form"
+    )
+    key_cache_s: float = Field(10.0, ge=0, description="how long a verified API key is trusted without a DB read")
 
 
 class Settings(BaseSettings):
