@@ -1,0 +1,151 @@
+"""Generated purchase contracts and rental agreements with ground truth, in three forms:
+
+- ``text_pdf``: an e-contract as online signing systems issue it (reportlab, embedded CJK TrueType font);
+- ``scanned_pdf``: the same pages printed, scanned and saved as an image-only PDF;
+- ``camera``: one document-camera frame per page (JPEG), via the shared camera model in ``camera.py``.
+
+``python -m samples.generator.contracts OUT_DIR --per-type N`` writes a set with a ``truth.jsonl`` beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from samples.generator.contract_pdf import page_count, render_page_images, render_text_pdf, scanned_pdf
+from samples.generator.contract_templates import PURCHASE_TEMPLATES, RENTAL_TEMPLATES
+from samples.generator.contract_values import make_purchase_facts, make_rental_facts
+
+DOC_TYPES = ("purchase_contract", "rental_agreement")
+FORMS = ("text_pdf", "scanned_pdf", "camera")
+DIFFICULTIES = ("easy", "medium", "hard")
+TEMPLATES = {"purchase_contract": PURCHASE_TEMPLATES, "rental_agreement": RENTAL_TEMPLATES}
+MIN_PAGES, MAX_PAGES = 2, 6
+
+
+@dataclass(frozen=True)
+class ContractSample:
+    doc_type: str
+    template: str
+    form: str
+    difficulty: str
+    truth: Mapping[str, Any]
+    files: tuple[tuple[str, bytes], ...]  # one PDF, or one camera frame per page, in page order
+    pages: int
+
+    @property
+    def name(self) -> str:
+        return Path(self.files[0][0]).stem.split("_p")[0]
+
+
+def _layout(doc_type: str, template: str, rng: random.Random, hard: bool) -> tuple[list, dict]:
+    if doc_type == "purchase_contract":
+        buyers = 2 if rng.random() < (0.35 if hard else 0.15) else 1
+        facts = make_purchase_facts(rng, resale=template == "resale_prose" or rng.random() < 0.2, buyers=buyers)
+    else:
+        facts = make_rental_facts(rng)
+    return TEMPLATES[doc_type][template](facts, rng, hard), facts.truth()
+
+
+def make_text_pdf(rng: random.Random, doc_type: str, template: str, difficulty: str) -> tuple[bytes, dict, int]:
+    """A 2–6 page text PDF and its truth; layouts that print outside that range are drawn again."""
+    for _ in range(20):
+        blocks, truth = _layout(doc_type, template, rng, difficulty == "hard")
+        pdf = render_text_pdf(blocks, title=doc_type)
+        n = page_count(pdf)
+        if MIN_PAGES <= n <= MAX_PAGES:
+            return pdf, truth, n
+    raise RuntimeError(f"template {template} never fits {MIN_PAGES}–{MAX_PAGES} pages")
+
+
+def camera_frames(pdf: bytes, rng: random.Random, difficulty: str) -> list[bytes]:
+    """Each page printed and photographed on a desk by the counter's document camera (JPEG bytes)."""
+    import cv2
+
+    from samples.generator.camera import photograph_document
+
+    frames = []
+    for image in render_page_images(pdf, dpi=150):
+        frame = photograph_document(image, rng, difficulty=difficulty)
+        ok, jpg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        assert ok
+        frames.append(jpg.tobytes())
+    return frames
+
+
+def make_contract(
+    rng: random.Random, *, doc_type: str, template: str, form: str, difficulty: str, name: str
+) -> ContractSample:
+    pdf, truth, pages = make_text_pdf(rng, doc_type, template, difficulty)
+    if form == "text_pdf":
+        files: tuple[tuple[str, bytes], ...] = ((f"{name}.pdf", pdf),)
+    elif form == "scanned_pdf":
+        files = ((f"{name}.pdf", scanned_pdf(pdf, rng, difficulty)),)
+    elif form == "camera":
+        files = tuple((f"{name}_p{i + 1}.jpg", f) for i, f in enumerate(camera_frames(pdf, rng, difficulty)))
+    else:
+        raise ValueError(f"unknown form {form!r}; known: {', '.join(FORMS)}")
+    return ContractSample(doc_type, template, form, difficulty, truth, files, pages)
+
+
+def make_contract_set(
+    seed: int,
+    *,
+    per_type: int,
+    forms: tuple[str, ...] = FORMS,
+    difficulties: tuple[str, ...] = DIFFICULTIES,
+    doc_types: tuple[str, ...] = DOC_TYPES,
+) -> Iterator[ContractSample]:
+    """``per_type`` documents of each type in each form, cycling through templates and difficulties."""
+    for doc_type in doc_types:
+        templates = sorted(TEMPLATES[doc_type])
+        for form in forms:
+            for i in range(per_type):
+                rng = random.Random(f"{seed}/{doc_type}/{form}/{i}")
+                template = templates[i % len(templates)]
+                difficulty = difficulties[(i // len(templates)) % len(difficulties)]
+                name = f"{doc_type}_{form}_{template}_{difficulty}_{i:03d}"
+                yield make_contract(
+                    rng, doc_type=doc_type, template=template, form=form, difficulty=difficulty, name=name
+                )
+
+
+def write_set(out: Path, samples: Iterator[ContractSample]) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with (out / "truth.jsonl").open("w", encoding="utf-8") as truth:
+        for s in samples:
+            for fname, data in s.files:
+                (out / fname).write_bytes(data)
+            record = {
+                "files": [f for f, _ in s.files],
+                "doc_type": s.doc_type,
+                "template": s.template,
+                "form": s.form,
+                "difficulty": s.difficulty,
+                "pages": s.pages,
+                "truth": dict(s.truth),
+            }
+            truth.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--per-type", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--forms", default=",".join(FORMS))
+    args = ap.parse_args()
+    n = write_set(args.out, make_contract_set(args.seed, per_type=args.per_type, forms=tuple(args.forms.split(","))))
+    print(json.dumps({"documents": n, "out": str(args.out)}))
+
+
+if __name__ == "__main__":
+    main()
