@@ -36,6 +36,11 @@ class CaptureSettings(BaseModel):
     max_pages: int = Field(200, description="most pages per PDF or TIFF")
     pdf_raster_dpi: int = Field(200, ge=72, le=600, description="DPI for rasterising scanned PDF pages")
     max_page_mm: float = Field(1500.0, description="largest PDF page side in millimetres")
+    pdf_max_raster_side_px: int = Field(6000, ge=500, description="longest side of a rasterised PDF page")
+    pdf_min_text_chars: int = Field(20, ge=1, description="letters/digits/CJK a PDF page needs to skip OCR")
+    pdf_text_over_image_chars: int = Field(
+        200, ge=1, description="on a page mostly covered by images, text needed to trust the layer over OCR"
+    )
 
 
 class ChecksSettings(BaseModel):
