@@ -44,11 +44,21 @@ class CaptureSettings(BaseModel):
 
 
 class ChecksSettings(BaseModel):
-    registry: Literal["local", "http", "none"] = "local"
-    registry_file: Path = Field(default_factory=lambda: PROJECT_ROOT / "samples" / "registry" / "registry.json")
-    registry_url: str | None = None
-    registry_timeout_s: float = 3.0
-    registry_retries: int = 2
+    registry: Literal["local", "http", "none"] = Field("local", description="outside registries: local file, HTTP, off")
+    registry_file: Path = Field(
+        default_factory=lambda: PROJECT_ROOT / "samples" / "registry" / "registry.json",
+        description="local registry: a JSON file or a SQLite database with a registry_records table",
+    )
+    registry_url: str | None = Field(None, description="HTTP registry gateway base URL")
+    registry_api_key: str | None = Field(None, repr=False, description="bearer token for the HTTP registry")
+    registry_timeout_s: float = Field(3.0, gt=0, description="per-request timeout")
+    registry_retries: int = Field(2, ge=0, le=5, description="extra tries after a timeout, connection error or 5xx")
+    registry_unavailable_severity: Literal["error", "warning"] = Field(
+        "warning", description="severity of the INDETERMINATE finding when a registry cannot be asked"
+    )
+    duplicate_phash_distance: int = Field(
+        4, ge=0, le=32, description="most differing bits between page hashes of one document submitted twice"
+    )
 
 
 class SigningSettings(BaseModel):

@@ -1,0 +1,49 @@
+"""Outside registries behind one interface, and the adapter the settings choose."""
+
+from __future__ import annotations
+
+from checks.registries.base import (
+    SOURCE_NAMES_ZH,
+    FactQuery,
+    Outcome,
+    Registry,
+    RegistrySource,
+    RegistryUnavailable,
+    Verification,
+)
+from config.settings import ChecksSettings
+from domain.errors import ConfigError
+
+__all__ = [
+    "SOURCE_NAMES_ZH",
+    "FactQuery",
+    "Outcome",
+    "Registry",
+    "RegistrySource",
+    "RegistryUnavailable",
+    "Verification",
+    "registry_from_settings",
+]
+
+
+def registry_from_settings(settings: ChecksSettings) -> Registry | None:
+    """The configured adapter, or None when outside checks are switched off (``registry = "none"``)."""
+    if settings.registry == "none":
+        return None
+    if settings.registry == "local":
+        from checks.registries.local import LocalRegistry
+
+        return LocalRegistry.from_file(settings.registry_file)
+    if not settings.registry_url:
+        raise ConfigError(
+            "checks.registry is 'http' but checks.registry_url is not set",
+            message_zh="外部核验配置为 HTTP 但未设置地址（DOCINTEL_CHECKS__REGISTRY_URL）",
+        )
+    from checks.registries.remote import HttpRegistry
+
+    return HttpRegistry(
+        settings.registry_url,
+        timeout_s=settings.registry_timeout_s,
+        retries=settings.registry_retries,
+        api_key=settings.registry_api_key,
+    )
