@@ -1,0 +1,258 @@
+"""ID card front (人像面): name, sex, ethnicity, birth_date, address, id_number.
+
+Labels anchor the values, whether OCR printed them in one line with the label or beside it. The ID number is
+checked with GB 11643 and cross-read with the printed birth date and sex: a misread digit is repaired only when
+one repair alone fits, a garbled printed date or sex falls back to the number, and every such step is a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from domain.models import DocType, Field, OcrPage
+from extractors.base import DocumentExtractor, Extraction
+from extractors.id_number import IdNumberReading, id_runs, repair_id_number
+from extractors.idcard.common import FRONT_LABELS, make_field, match_ethnicity
+from extractors.idcard.common import front_score as _front_score
+from extractors.idcard.lines import LabelHit, Line, Span, find_label, median_height, read_lines, right_of, same_row
+from extractors.normalize import cjk_only, is_cjk, parse_date
+
+# Field confidence is scaled down by these when a value was repaired or taken from another field.
+REPAIRED = 0.7
+INFERRED = 0.85
+LOOKALIKE = 0.95
+
+
+def _hits(lines: Sequence[Line]) -> dict[str, LabelHit]:
+    """The first line holding each label: exact matches anywhere beat fuzzy ones at a line start."""
+    hits: dict[str, LabelHit] = {}
+    for exact in (True, False):
+        for label in FRONT_LABELS:
+            if label in hits:
+                continue
+            for ln in lines:
+                hit = find_label(ln, label, at_start_only=not exact)
+                if hit is not None and hit.exact == exact:
+                    hits[label] = hit
+                    break
+    return hits
+
+
+class _FrontReader:
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.h = median_height(lines)
+        self.hits = _hits(lines)
+        self.fields: dict[str, Field] = {}
+        self.warnings: list[str] = []
+
+    # --- finding a label's value ------------------------------------------------------------------------
+    def _value_span(self, label: str) -> Span | None:
+        """Text after the label up to the next label in the same line."""
+        hit = self.hits.get(label)
+        if hit is None:
+            return None
+        ends = [h.start for h in self.hits.values() if h.line is hit.line and h.start >= hit.end]
+        return hit.line.span(hit.end, min(ends, default=len(hit.line.text)))
+
+    def _value_spans(self, label: str, *, whole_row: bool) -> list[Span]:
+        """The value in the label's own line, else the nearest line (or, ``whole_row``, all lines) to its right."""
+        hit = self.hits.get(label)
+        own = self._value_span(label)
+        if hit is None or own is None:
+            return []
+        spans = [own] if own.text else []
+        if spans and not whole_row:
+            return spans
+        label_right = own.bbox[0] if own.text else hit.line.span(hit.start, hit.end).bbox[2]
+        label_lines = {h.line for h in self.hits.values()}
+        beside = [ln for ln in right_of(hit.line, label_right, self.lines, max_gap=12) if ln not in label_lines]
+        if not whole_row:
+            return spans or [ln.span() for ln in beside[:1]]
+        return spans + [ln.span() for ln in beside]
+
+    # --- fields -------------------------------------------------------------------------------------------
+    def name(self) -> None:
+        for span in self._value_spans("姓名", whole_row=False):
+            span = span.strip(lambda c: is_cjk(c) or c == "·")
+            value = cjk_only(span.text)
+            if 2 <= len(value) <= 15:
+                self.fields["name"] = make_field("name", value, [span])
+                return
+        self.warnings.append("name: not found / 未识别到姓名")
+
+    def printed_sex(self) -> tuple[str, Span] | None:
+        for span in self._value_spans("性别", whole_row=False):
+            for i, ch in enumerate(span.text):
+                if ch in "男女":
+                    return ch, Span(span.line, span.start + i, span.start + i + 1)
+        return None
+
+    def ethnicity(self) -> None:
+        for span in self._value_spans("民族", whole_row=False):
+            span = span.strip(is_cjk)
+            found = match_ethnicity(span.text)
+            if found:
+                name, exact = found
+                self.fields["ethnicity"] = make_field("ethnicity", name, [span], factor=1.0 if exact else REPAIRED)
+                if not exact:
+                    self.warnings.append(f"ethnicity: read '{span.text}', taken as '{name}' / 民族按最接近的名称识别")
+                return
+        self.warnings.append("ethnicity: not found / 未识别到民族")
+
+    def printed_birth(self) -> tuple[dt.date, list[Span]] | None:
+        spans = self._value_spans("出生", whole_row=True)
+        text = "".join(s.text for s in spans)
+        d = parse_date(text)
+        if d is None or not (1900 <= d.year <= dt.date.today().year):
+            return None
+        return d, spans
+
+    def address(self, stop_y: float | None) -> None:
+        first = self._value_spans("住址", whole_row=False)
+        if not first:
+            self.warnings.append("address: not found / 未识别到住址")
+            return
+        spans = [first[0]]
+        x_col = first[0].bbox[0]
+        label_lines = {h.line for h in self.hits.values()}
+        prev = first[0].line
+        candidates = sorted(
+            (ln for ln in self.lines if ln.page == prev.page and ln not in label_lines and ln is not prev),
+            key=lambda ln: ln.bbox[1],
+        )
+        for ln in candidates:
+            top = ln.bbox[1]
+            if top <= prev.bbox[1] + 0.5 * self.h or same_row(ln, prev):
+                continue
+            if stop_y is not None and ln.bbox[3] > stop_y + 0.3 * self.h:
+                break
+            if top - prev.bbox[3] > 1.2 * self.h:
+                break  # the address block has ended
+            if abs(ln.bbox[0] - x_col) > 1.5 * self.h:
+                continue  # left-aligned with the first address line, or not part of it
+            spans.append(ln.span())
+            prev = ln
+        value = "".join(s.text for s in spans)
+        if len(value) < 4:
+            self.warnings.append("address: too short to be an address / 住址识别不完整")
+        self.fields["address"] = make_field("address", value, spans)
+
+    def id_number(self, birth: dt.date | None, sex: str | None) -> tuple[IdNumberReading, list[Span]] | None:
+        spans = self._value_spans("公民身份号码", whole_row=True)
+        text = "".join(s.text for s in spans)
+        if not id_runs(text):
+            # No label, or nothing beside it: the longest number-like run anywhere, joined with its row.
+            best = None
+            for ln in self.lines:
+                row = [ln, *right_of(ln, ln.bbox[2], self.lines, max_gap=2)]
+                joined = "".join(r.text for r in row)
+                runs = id_runs(joined)
+                if runs:
+                    score = min(abs(len(r) - 18) for r in runs)
+                    if best is None or score < best[0]:
+                        best = (score, [r.span() for r in row])
+            if best is None:
+                return None
+            spans = best[1]
+            text = "".join(s.text for s in spans)
+        runs = id_runs(text)
+        raw = min(runs, key=lambda r: (abs(len(r) - 18), -len(r)))
+        # With the printed date and sex as evidence first; a misread printed value must not block a repair.
+        reading = repair_id_number(raw, birth_date=birth, sex=sex)
+        if not reading.valid and (birth is not None or sex is not None):
+            reading = repair_id_number(raw)
+        return reading, spans
+
+    # --- all of it ------------------------------------------------------------------------------------------
+    def run(self) -> Extraction:
+        self.name()
+        self.ethnicity()
+        sex_read = self.printed_sex()
+        birth_read = self.printed_birth()
+        number = self.id_number(birth_read[0] if birth_read else None, sex_read[0] if sex_read else None)
+        stop_y = None
+        if "公民身份号码" in self.hits:
+            stop_y = self.hits["公民身份号码"].line.bbox[1]
+        elif number is not None:
+            stop_y = number[1][0].line.bbox[1]
+        self.address(stop_y)
+        reading = self._number_field(number)
+        self._birth_field(birth_read, reading, number[1] if number else [])
+        self._sex_field(sex_read, reading, number[1] if number else [])
+        order = ("name", "sex", "ethnicity", "birth_date", "address", "id_number")
+        return Extraction({k: self.fields[k] for k in order if k in self.fields}, tuple(self.warnings))
+
+    def _number_field(self, number: tuple[IdNumberReading, list[Span]] | None) -> IdNumberReading | None:
+        if number is None:
+            self.warnings.append("id_number: not found / 未识别到公民身份号码")
+            return None
+        reading, spans = number
+        factor = 1.0
+        if reading.corrections:
+            factor = REPAIRED if reading.repairs else LOOKALIKE
+            self.warnings.append(
+                "id_number: OCR misreading repaired (" + "; ".join(reading.corrections) + "), the only repair that "
+                "passes the GB 11643 check digit, birth date and region code / 公民身份号码已按校验规则纠正，请核对"
+            )
+        if not reading.valid:
+            factor = 0.3
+            why = "several repairs would fit" if reading.ambiguous else "no single repair fits"
+            self.warnings.append(
+                f"id_number: fails the GB 11643 check ({why}); left as read / 公民身份号码校验未通过，请人工核对"
+            )
+        self.fields["id_number"] = make_field("id_number", reading.value, spans, factor=factor)
+        return reading
+
+    def _birth_field(self, printed, reading: IdNumberReading | None, number_spans: list[Span]) -> None:
+        from_number = reading.birth_date if reading is not None else None
+        if printed is not None:
+            d, spans = printed
+            if from_number is None or d == from_number:
+                self.fields["birth_date"] = make_field("birth_date", d.isoformat(), spans)
+                return
+            self.warnings.append(
+                "birth_date: the printed date disagrees with the valid ID number; the number's is used "
+                "/ 出生日期与身份号码不一致，已采用身份号码中的日期"
+            )
+            self.fields["birth_date"] = make_field("birth_date", from_number.isoformat(), number_spans, factor=REPAIRED)
+            return
+        if from_number is not None:
+            self.warnings.append(
+                "birth_date: printed date unreadable; taken from the ID number / 出生日期无法识别，已取自身份号码"
+            )
+            self.fields["birth_date"] = make_field("birth_date", from_number.isoformat(), number_spans, factor=INFERRED)
+        else:
+            self.warnings.append("birth_date: not found / 未识别到出生日期")
+
+    def _sex_field(self, printed, reading: IdNumberReading | None, number_spans: list[Span]) -> None:
+        from_number = reading.sex if reading is not None else None
+        if printed is not None:
+            sex, span = printed
+            if from_number is None or sex == from_number:
+                self.fields["sex"] = make_field("sex", sex, [span])
+                return
+            self.warnings.append(
+                "sex: the printed sex disagrees with the valid ID number; the number's is used / 性别与身份号码不一致"
+            )
+            self.fields["sex"] = make_field("sex", from_number, number_spans, factor=REPAIRED)
+            return
+        if from_number is not None:
+            self.warnings.append("sex: printed sex unreadable; taken from the ID number / 性别无法识别，已取自身份号码")
+            self.fields["sex"] = make_field("sex", from_number, number_spans, factor=INFERRED)
+        else:
+            self.warnings.append("sex: not found / 未识别到性别")
+
+
+class IdCardFrontExtractor(DocumentExtractor):
+    doc_type = DocType.ID_CARD_FRONT.value
+
+    def score(self, pages: Sequence[OcrPage]) -> float:
+        return _front_score(read_lines(pages))
+
+    def extract(self, pages: Sequence[OcrPage]) -> Extraction:
+        lines = read_lines(pages)
+        if not lines:
+            return Extraction({}, ("no text found on the page / 页面上未识别到文字",))
+        return _FrontReader(lines).run()
