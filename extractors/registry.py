@@ -12,6 +12,8 @@ from extractors.base import DocumentExtractor
 
 _EXTRACTORS: dict[str, str] = {
     # doc_type → "module:Class"; each module is imported on first use.
+    "id_card_front": "extractors.idcard.front:IdCardFrontExtractor",
+    "id_card_back": "extractors.idcard.back:IdCardBackExtractor",
 }
 
 # Below this score no type fits and the document is ``unknown``.

@@ -177,3 +177,15 @@ def fuzzy_contains(text: str, keyword: str) -> float:
 def median_height(lines: Sequence[Line]) -> float:
     hs = sorted(ln.bbox[3] - ln.bbox[1] for ln in lines)
     return hs[len(hs) // 2] if hs else 1.0
+
+
+def cut(spans: Sequence[Span], start: int, end: int) -> list[Span]:
+    """The pieces of ``spans`` that hold characters ``start:end`` of their joined text."""
+    out, offset = [], 0
+    for s in spans:
+        n = s.end - s.start
+        a, b = max(start - offset, 0), min(end - offset, n)
+        if a < b:
+            out.append(Span(s.line, s.start + a, s.start + b))
+        offset += n
+    return out
