@@ -97,12 +97,49 @@ class StorageSettings(BaseModel):
 
 
 class JobsSettings(BaseModel):
-    broker_url: str = Field(default_factory=lambda: f"sqla+sqlite:///{_var() / 'broker.db'}")
-    result_backend: str | None = None
-    task_soft_time_limit_s: int = 300
-    task_time_limit_s: int = 360
-    max_tasks_per_child: int = 200
-    chunk_size: int = 10
+    """Packages and bulk reprocessing on Celery. The database holds every job's state; the broker only carries
+    wake-ups, so a lost message or a killed worker costs a delay, never a document."""
+
+    broker_url: str = Field(
+        default_factory=lambda: f"sqla+sqlite:///{_var() / 'broker.db'}",
+        description="embedded: sqla+sqlite:///path (no server); at scale: redis://host:6379/0",
+    )
+    result_backend: str | None = Field(None, description="Celery results are not used: job state lives in the DB")
+    task_soft_time_limit_s: int = Field(300, ge=1, description="a task past this fails its document (clean stop)")
+    task_time_limit_s: int = Field(360, ge=2, description="a task past this has its process killed")
+    max_tasks_per_child: int = Field(200, ge=1, description="a worker process is replaced after this many tasks")
+    max_memory_per_child_mb: int = Field(
+        2048, ge=0, description="a worker process is replaced once its resident memory passes this; 0 = no limit"
+    )
+    prefetch_multiplier: int = Field(1, ge=1, description="messages reserved per process; 1 suits long CPU tasks")
+    concurrency: int = Field(1, ge=1, description="worker processes per `docintel worker`")
+    chunk_size: int = Field(10, ge=1, le=1000, description="documents per reprocessing task")
+    lease_s: float = Field(60.0, gt=0, description="a claimed item with no heartbeat for this long is run again")
+    heartbeat_s: float = Field(10.0, gt=0, description="how often a running task renews its lease")
+    sweep_interval_s: float = Field(15.0, gt=0, description="how often a worker looks for lost work")
+    requeue_after_s: float = Field(
+        3600.0, gt=0, description="queued work not started after this long is sent again (its message was lost)"
+    )
+    max_attempts: int = Field(3, ge=1, description="runs of one item (worker lost, hard time limit) before it fails")
+    max_retries: int = Field(5, ge=0, description="retries of a transient error (database busy, store unreachable)")
+    retry_backoff_s: float = Field(2.0, gt=0, description="first retry delay; doubles up to retry_backoff_max_s")
+    retry_backoff_max_s: float = Field(300.0, gt=0)
+    visibility_timeout_s: int = Field(
+        0, ge=0, description="Redis: an unacked message is redelivered after this; 0 = task_time_limit_s + 60"
+    )
+    ocr_queue: str = Field("docintel.ocr", description="queue of the per-file and per-chunk tasks (CPU heavy)")
+    control_queue: str = Field("docintel.control", description="queue of job bookkeeping and callbacks (light)")
+    max_package_bytes: int = Field(200 * 1024 * 1024, ge=1, description="largest package upload (zip or files)")
+    max_package_files: int = Field(200, ge=1, description="most files in one package")
+    max_inflated_bytes: int = Field(1024 * 1024 * 1024, ge=1, description="most bytes a package may inflate to")
+    max_compression_ratio: float = Field(100.0, gt=1, description="inflated/compressed above this is a zip bomb")
+    callback_secret: str | None = Field(None, repr=False, description="HMAC-SHA256 key of job callbacks")
+    callback_timeout_s: float = Field(10.0, gt=0)
+    callback_max_attempts: int = Field(8, ge=1, description="tries of a job callback before it is given up")
+    callback_backoff_s: float = Field(2.0, gt=0, description="first retry delay of a callback; doubles, max 10 min")
+    callback_allow_private: bool = Field(
+        False, description="allow callback URLs on loopback/private addresses (dev and tests only)"
+    )
 
 
 class ApiSettings(BaseModel):
