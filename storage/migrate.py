@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -36,6 +37,7 @@ def downgrade(db: Database, revision: str) -> None:
 
 
 def current_revision(db: Database) -> str | None:
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)  # asked on every /readyz
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 

@@ -73,6 +73,7 @@ class Case(Base):
     business_type: Mapped[str] = mapped_column(String(40))
     business_date: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD, the date the rules are judged at
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | finalized
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)  # typed in by the clerk, e.g. bank_card_number
     created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -145,6 +146,7 @@ class FieldCorrection(Base):
     extraction_version: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
     corrected_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    clerk: Mapped[str | None] = mapped_column(String(64))  # staff number, when a counter's key is shared
     corrected_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("business_type", sa.String(length=40), nullable=False),
         sa.Column("business_date", sa.String(length=10), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("facts", JSON_TYPE, nullable=False),
         sa.Column("created_by", sa.String(length=32), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -170,6 +171,7 @@ def upgrade() -> None:
         sa.Column("extraction_version", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("corrected_by", sa.String(length=32), nullable=False),
+        sa.Column("clerk", sa.String(length=64), nullable=True),
         sa.Column("corrected_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["corrected_by"], ["api_keys.id"], name=op.f("fk_field_corrections_corrected_by_api_keys")

@@ -1,0 +1,52 @@
+"""POST /v1/extract: one document, read synchronously, nothing stored (quick use at a counter or in a script)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+
+from api.deps import AuthDep, ServicesDep
+from api.schemas import ExtractResponse, problems
+from pipeline.case_upload import extract_for_case
+from pipeline.extract import InputFile
+from storage.repositories import record_audit
+
+router = APIRouter(prefix="/v1", tags=["extract"])
+
+
+@router.post(
+    "/extract",
+    response_model=ExtractResponse,
+    summary="Extract fields from one document",
+    responses=problems(400, 401, 403, 413, 415, 422, 503),
+)
+def extract(
+    request: Request,
+    principal: AuthDep,
+    services: ServicesDep,
+    file: Annotated[UploadFile, File(description="an image (JPEG, PNG, TIFF, BMP, WebP) or a PDF")],
+    doc_type: Annotated[str | None, Form(description="skip classification and read as this type")] = None,
+) -> dict:
+    """Reads one file and answers with its documents (a frame holding both sides of an ID card gives two).
+    Nothing is stored but an audit row: the answer carries personal data."""
+    data = file.file.read()
+    docs = services.offload(
+        lambda: extract_for_case(
+            services, [InputFile(file.filename or "upload", data)], doc_type=doc_type or None, one_document=False
+        )
+    )
+    metrics = request.app.state.metrics
+    for d in docs:
+        metrics.observe_extraction(d.doc_type, d.timing_ms)
+    with services.db.session() as s:
+        record_audit(
+            s,
+            api_key_id=principal.key_id,
+            branch=principal.branch,
+            action="extract",
+            subject_type="extract",
+            subject_id=None,
+            detail={"doc_types": [d.doc_type for d in docs]},
+        )
+    return {"documents": [d.to_json() for d in docs]}

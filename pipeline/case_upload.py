@@ -1,0 +1,184 @@
+"""Adding a frame or file to a case, answered within the request with what was read from it.
+
+Order of work, so that a crash or a bad input never leaves a half-stored document:
+1. a short transaction checks the case (branch, still open) and replays an earlier answer for a retried key;
+2. the file is read (capture + OCR) outside any transaction, in the caller's bounded pool — bad input stops here,
+   before anything is stored;
+3. the bytes go to the blob store (durable before step 4);
+4. one transaction adds the document rows, the extraction version, the new check report, the audit row and the
+   idempotency record together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from capture.sniff import sniff
+from domain.errors import InputError
+from domain.models import ExtractedDocument
+from extractors.engines import get_engine
+from pipeline import idempotency
+from pipeline.case_checks import rerun_checks
+from pipeline.case_views import document_view, report_view
+from pipeline.cases import CASE_WRITERS, CaseServices, _audit, _replay_after_race, ensure_open
+from pipeline.extract import InputFile, extract_files
+from pipeline.idempotency import Outcome
+from pipeline.keys import Principal
+from storage.blobs import sha256_hex
+from storage.models import Document, DocumentFile, Extraction
+from storage.repositories import (
+    current_extraction,
+    ensure_blob_row,
+    get_case,
+    get_case_for_update,
+    get_document,
+    next_document_seq,
+)
+
+MAX_FILENAME = 200
+
+
+def _safe_name(filename: str | None) -> str:
+    # Only the last path segment, printable, bounded: the name is shown to clerks and kept in the database.
+    name = (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip() or "upload"
+    return name[:MAX_FILENAME]
+
+
+def document_files(svc: CaseServices, doc: Document) -> list[InputFile]:
+    """A stored document's files, read back from the blob store (for appending pages and for reprocessing)."""
+    return [InputFile(f.filename, svc.blobs.get(f.blob_sha256)) for f in doc.files]
+
+
+def extract_for_case(
+    svc: CaseServices, files: Sequence[InputFile], *, doc_type: str | None, one_document: bool
+) -> list[ExtractedDocument]:
+    engine = svc.engine or get_engine(settings=svc.settings.ocr)
+    return list(
+        extract_files(files, doc_type=doc_type, one_document=one_document, engine=engine, settings=svc.settings)
+    )
+
+
+def add_document(
+    svc: CaseServices,
+    *,
+    principal: Principal,
+    case_id: str,
+    filename: str | None,
+    data: bytes,
+    doc_type: str | None = None,
+    append_to: str | None = None,
+    idempotency_key: str | None = None,
+) -> Outcome:
+    """A new document from one file (a frame holding both sides of an ID card gives two), or, with
+    ``append_to``, one more page of an existing document, which is then read again over all its pages."""
+    principal.require(*CASE_WRITERS)
+    name = _safe_name(filename)
+    key = idempotency.check_key(idempotency_key)
+    sha = sha256_hex(data)
+    scope = f"document.add:{case_id[:64]}"
+    req = idempotency.request_hash(sha=sha, doc_type=doc_type, append_to=append_to)
+
+    with svc.db.session() as s:
+        case = get_case(s, case_id, branch=principal.branch)
+        if (done := idempotency.replay(s, principal=principal, scope=scope, key=key, req_hash=req)) is not None:
+            return done
+        ensure_open(case)
+        earlier: list[InputFile] = []
+        if append_to is not None:
+            target = get_document(s, append_to, case_id=case.id)
+            doc_type = doc_type or (target.doc_type if target.doc_type != "unknown" else None)
+            earlier = document_files(svc, target)
+
+    new_file = InputFile(name, data)
+    kind = sniff(data)  # fails fast on garbage, before the pool is asked for anything
+    extracted = svc.offload(
+        lambda: extract_for_case(svc, [*earlier, new_file], doc_type=doc_type, one_document=append_to is not None)
+    )
+    if not extracted:
+        raise InputError("no page could be read from this file", message_zh="未能从文件中读取任何页面")
+    svc.blobs.put(data)  # durable before any row names it
+
+    try:
+        with svc.db.session() as s:
+            case = get_case_for_update(s, case_id, branch=principal.branch)
+            ensure_open(case)
+            ensure_blob_row(
+                s, sha256=sha, size=len(data), content_type=f"image/{kind}" if kind != "pdf" else "application/pdf"
+            )
+            if append_to is None:
+                docs = _add_new_documents(
+                    s, case_id=case.id, principal=principal, name=name, sha=sha, extracted=extracted
+                )
+            else:
+                docs = [
+                    _append_page(
+                        s,
+                        case_id=case.id,
+                        document_id=append_to,
+                        principal=principal,
+                        name=name,
+                        sha=sha,
+                        extracted=extracted[0],
+                    )
+                ]
+            s.flush()
+            case = get_case(s, case.id, branch=principal.branch, with_documents=True)
+            report = rerun_checks(s, case, trigger="upload", settings=svc.settings)
+            for d in docs:
+                s.refresh(d)
+            body: dict[str, Any] = {
+                "case_id": case.id,
+                "documents": [document_view(d) for d in docs],
+                "check_report": report_view(report),
+            }
+            for d in docs:
+                _audit(s, principal, "document.upload", "document", d.id, case_id=case.id, doc_type=d.doc_type)
+            outcome = Outcome(201, body)
+            idempotency.remember(s, principal=principal, scope=scope, key=key, req_hash=req, outcome=outcome)
+            return outcome
+    except IntegrityError:
+        return _replay_after_race(svc, principal=principal, scope=scope, key=key, req_hash=req)
+
+
+def _new_extraction(doc: Document, extracted: ExtractedDocument, *, version: int, reason: str, by: str) -> Extraction:
+    return Extraction(
+        document_id=doc.id,
+        version=version,
+        engine=extracted.engine,
+        doc_type=extracted.doc_type,
+        result=extracted.to_json(),
+        reason=reason,
+        created_by=by,
+    )
+
+
+def _add_new_documents(
+    s, *, case_id: str, principal: Principal, name: str, sha: str, extracted: list[ExtractedDocument]
+) -> list[Document]:  # type: ignore[no-untyped-def]
+    seq = next_document_seq(s, case_id)
+    docs = []
+    for part, ex in enumerate(extracted):
+        doc = Document(
+            case_id=case_id, seq=seq + part, part_index=part, doc_type=ex.doc_type, created_by=principal.key_id
+        )
+        s.add(doc)
+        s.flush()
+        s.add(DocumentFile(document_id=doc.id, position=0, blob_sha256=sha, filename=name))
+        s.add(_new_extraction(doc, ex, version=1, reason="upload", by=principal.key_id))
+        docs.append(doc)
+    return docs
+
+
+def _append_page(
+    s, *, case_id: str, document_id: str, principal: Principal, name: str, sha: str, extracted: ExtractedDocument
+) -> Document:  # type: ignore[no-untyped-def]
+    doc = get_document(s, document_id, case_id=case_id)
+    s.add(DocumentFile(document_id=doc.id, position=len(doc.files), blob_sha256=sha, filename=name))
+    version = current_extraction(doc).version + 1
+    s.add(_new_extraction(doc, extracted, version=version, reason="page_added", by=principal.key_id))
+    doc.doc_type = extracted.doc_type
+    return doc
