@@ -143,13 +143,18 @@ def read_text_layers(data: bytes, n_pages: int, settings: CaptureSettings) -> li
                 text = "".join(w["text"] for w in words)
                 useful = _meaningful(text)
                 broken = text.count("(cid:") + text.count("\ufffd")
-                # A scan with a few stamped words (a page footer) still needs OCR; a scan carrying a full
-                # invisible OCR layer does not.
-                usable = (
-                    useful >= settings.pdf_min_text_chars
-                    and broken * 10 < useful
-                    and (_image_cover(page) < 0.5 or useful >= settings.pdf_text_over_image_chars)
-                )
+                cover = _image_cover(page)
+                if cover < 0.02:
+                    # No picture on the page: its text layer is all there is (even a short or empty one).
+                    usable = broken * 10 <= useful
+                else:
+                    # A scan with a few stamped words (a page footer) still needs OCR; a scan carrying a full
+                    # invisible OCR layer does not.
+                    usable = (
+                        useful >= settings.pdf_min_text_chars
+                        and broken * 10 < useful
+                        and (cover < 0.5 or useful >= settings.pdf_text_over_image_chars)
+                    )
                 result.append(words_to_lines(words) if usable else None)
                 page.close()
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:

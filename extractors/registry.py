@@ -14,6 +14,8 @@ _EXTRACTORS: dict[str, str] = {
     # doc_type → "module:Class"; each module is imported on first use.
     "id_card_front": "extractors.idcard.front:IdCardFrontExtractor",
     "id_card_back": "extractors.idcard.back:IdCardBackExtractor",
+    "purchase_contract": "extractors.contracts.purchase:PurchaseContractExtractor",
+    "rental_agreement": "extractors.contracts.rental:RentalAgreementExtractor",
 }
 
 # Below this score no type fits and the document is ``unknown``.

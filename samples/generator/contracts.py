@@ -49,7 +49,10 @@ def _layout(doc_type: str, template: str, rng: random.Random, hard: bool) -> tup
         facts = make_purchase_facts(rng, resale=template == "resale_prose" or rng.random() < 0.2, buyers=buyers)
     else:
         facts = make_rental_facts(rng)
-    return TEMPLATES[doc_type][template](facts, rng, hard), facts.truth()
+    truth = facts.truth()
+    if template == "freeform":
+        del truth["lease_term_months"]  # the free-form wording states the dates only
+    return TEMPLATES[doc_type][template](facts, rng, hard), truth
 
 
 def make_text_pdf(rng: random.Random, doc_type: str, template: str, difficulty: str) -> tuple[bytes, dict, int]:

@@ -1,0 +1,291 @@
+"""Label-anchor search over laid-out text, shared by the extractors of form-like documents.
+
+A document's lines (from OCR or a PDF text layer) are grouped into rows per page. A label is found by a regex
+over the normalised text (NFKC: full-width punctuation and digits become half-width; spaces dropped); its value
+is looked for where people write one: after the label on the same row (including the cells to its right),
+continuing over line wraps, or — when the label ends its row — on the next row or at the top of the next page.
+Every character keeps its provenance, so a value's bbox is the union of the boxes of the characters it was
+read from, in that page's own coordinates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from domain.models import BBox, OcrPage, TextLine
+
+BLANK_CHARS = set("_＿-—–…·.。:：,，;；/ \n")
+
+
+def normalise_char(ch: str) -> str:
+    n = unicodedata.normalize("NFKC", ch)
+    return "".join(c for c in n if not c.isspace())
+
+
+def _char_weight(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55
+
+
+@dataclass(frozen=True)
+class Row:
+    page: int
+    lines: tuple[TextLine, ...]  # left to right
+
+    @property
+    def top(self) -> float:
+        return min(ln.bbox[1] for ln in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(ln.bbox[3] for ln in self.lines)
+
+    @property
+    def height(self) -> float:
+        return max(ln.height for ln in self.lines)
+
+
+@dataclass(frozen=True)
+class Chars:
+    """Normalised text with, for each character, the line it came from and its estimated box."""
+
+    text: str
+    origin: tuple[tuple[int, TextLine, BBox] | None, ...]  # None for inserted separators
+
+    def __add__(self, other: Chars) -> Chars:
+        return Chars(self.text + other.text, self.origin + other.origin)
+
+    def __getitem__(self, s: slice) -> Chars:
+        return Chars(self.text[s], self.origin[s])
+
+    def bbox(self, start: int = 0, end: int | None = None) -> tuple[int | None, BBox | None]:
+        """Page and union box of the characters in [start, end) on the first page they touch."""
+        boxes = [o for o in self.origin[start:end] if o is not None]
+        if not boxes:
+            return None, None
+        page = boxes[0][0]
+        on_page = [b for p, _, b in boxes if p == page]
+        return page, (
+            min(b[0] for b in on_page),
+            min(b[1] for b in on_page),
+            max(b[2] for b in on_page),
+            max(b[3] for b in on_page),
+        )
+
+    def confidence(self, start: int = 0, end: int | None = None) -> float:
+        lines = {id(o[1]): o[1].confidence for o in self.origin[start:end] if o is not None}
+        return min(lines.values()) if lines else 0.0
+
+
+SEP = Chars(" ", (None,))
+NEWLINE = Chars("\n", (None,))
+
+
+def line_chars(page: int, line: TextLine) -> Chars:
+    """Normalised characters of one line with boxes estimated from character widths (CJK wide, Latin narrow)."""
+    raw = line.text
+    weights = [_char_weight(c) for c in raw]
+    total = sum(weights) or 1.0
+    x0, y0, x1, y1 = line.bbox
+    width = x1 - x0
+    text: list[str] = []
+    origin: list = []
+    pos = 0.0
+    for ch, w in zip(raw, weights, strict=True):
+        box = (x0 + width * pos / total, y0, x0 + width * (pos + w) / total, y1)
+        pos += w
+        for n in normalise_char(ch):
+            text.append(n)
+            origin.append((page, line, box))
+    return Chars("".join(text), tuple(origin))
+
+
+def group_rows(page_index: int, lines: Iterable[TextLine]) -> list[Row]:
+    rows: list[list[TextLine]] = []
+    for ln in sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0])):
+        for row in rows[-3:]:
+            ref = max(row, key=lambda r: r.height)
+            if abs(ln.cy - ref.cy) <= 0.45 * min(ln.height, ref.height):
+                row.append(ln)
+                break
+        else:
+            rows.append([ln])
+    out = [Row(page_index, tuple(sorted(r, key=lambda ln: ln.bbox[0]))) for r in rows]
+    return sorted(out, key=lambda r: r.top)
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    row_index: int  # into Layout.rows
+    line_index: int  # into the row's lines
+    start: int  # label span in that line's normalised text
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Value:
+    value: object
+    raw: str
+    page: int | None
+    bbox: BBox | None
+    confidence: float
+
+
+# A parser reads a value at the start of a candidate text: (value, start, end) or None.
+Parser = Callable[[str], tuple[object, int, int] | None]
+
+
+class Layout:
+    """All rows of a document in reading order, with label search and value lookup around labels."""
+
+    def __init__(self, pages: Sequence[OcrPage], *, stop_labels: re.Pattern[str] | None = None) -> None:
+        self.rows: list[Row] = [row for i, p in enumerate(pages) for row in group_rows(i, p.lines)]
+        self._row_chars = [[line_chars(r.page, ln) for ln in r.lines] for r in self.rows]
+        self.stop_labels = stop_labels
+        self._page_left: dict[int, float] = {}
+        for r in self.rows:
+            self._page_left[r.page] = min(self._page_left.get(r.page, r.lines[0].bbox[0]), r.lines[0].bbox[0])
+
+    # --- text views ----------------------------------------------------------------------------------
+    def row_text(self, i: int) -> str:
+        return "".join(c.text for c in self._row_chars[i])
+
+    def full_text(self, pages: Iterable[int] | None = None) -> str:
+        keep = set(pages) if pages is not None else None
+        return "\n".join(self.row_text(i) for i, r in enumerate(self.rows) if keep is None or r.page in keep)
+
+    def row_rest(self, hit: LabelHit) -> Chars:
+        """Characters after the label on its row: the rest of its line, then the lines to its right."""
+        chars = self._row_chars[hit.row_index]
+        rest = chars[hit.line_index][hit.end :]
+        for c in chars[hit.line_index + 1 :]:
+            rest = rest + SEP + c
+        return rest
+
+    def whole_row(self, i: int) -> Chars:
+        out = Chars("", ())
+        for k, c in enumerate(self._row_chars[i]):
+            out = out + (SEP + c if k else c)
+        return out
+
+    # --- labels -------------------------------------------------------------------------------------
+    def find_labels(self, pattern: re.Pattern[str]) -> list[LabelHit]:
+        """Every match of ``pattern`` inside a line, in reading order."""
+        hits = []
+        for ri, chars in enumerate(self._row_chars):
+            for li, c in enumerate(chars):
+                for m in pattern.finditer(c.text):
+                    hits.append(LabelHit(ri, li, m.start(), m.end(), m.group(0)))
+        return hits
+
+    def starts_with_label(self, text: str) -> bool:
+        return bool(self.stop_labels and self.stop_labels.match(text.lstrip(" \n")))
+
+    def cut_at_label(self, chars: Chars) -> tuple[Chars, bool]:
+        """The characters before the next label (a value never runs into the next label); and whether cut."""
+        if self.stop_labels is None:
+            return chars, False
+        m = self.stop_labels.search(chars.text)
+        return (chars[: m.start()], True) if m else (chars, False)
+
+    def _is_continuation(self, prev: int, nxt: int) -> bool:
+        """Whether row ``nxt`` carries on the text of row ``prev`` (a wrapped line, or a wrapped table cell)."""
+        a, b = self.rows[prev], self.rows[nxt]
+        if b.page != a.page:
+            return False
+        if b.top - a.bottom > 1.2 * max(a.height, b.height):
+            return False
+        text = self.row_text(nxt)
+        if self.starts_with_label(text) or re.match(r"^(\d{1,2}[.、)]|第[一二三四五六七八九十\d]+[条章])", text):
+            return False
+        return True
+
+    def candidate(self, hit: LabelHit, *, wraps: int = 2) -> tuple[Chars, str]:
+        """The text a label's value is read from, and where it came from ("row", "below", "next_page")."""
+        rest, cut = self.cut_at_label(self.row_rest(hit))
+        body = rest.text.strip(" :")
+        if body and not all(ch in BLANK_CHARS for ch in body):
+            i = hit.row_index
+            while not cut and wraps > 0 and i + 1 < len(self.rows) and self._is_continuation(i, i + 1):
+                i += 1
+                wraps -= 1
+                more, cut = self.cut_at_label(self.whole_row(i))
+                rest = rest + NEWLINE + more
+            return rest, "row"
+        if cut and rest.text.strip(" :_"):
+            return Chars("", ()), "blank"
+        if cut:
+            return Chars("", ()), "blank"  # another label follows at once: this one was left empty
+        nxt = hit.row_index + 1
+        if nxt >= len(self.rows):
+            return Chars("", ()), "none"
+        row, below = self.rows[hit.row_index], self.rows[nxt]
+        text = self.row_text(nxt)
+        if self.starts_with_label(text):
+            return Chars("", ()), "blank"
+        if below.page == row.page and below.top - row.bottom <= 2.5 * row.height:
+            return self.cut_at_label(self.whole_row(nxt))[0], "below"
+        if below.page == row.page + 1 and self._is_last_row_of_page(hit.row_index):
+            return self.cut_at_label(self.whole_row(nxt))[0], "next_page"
+        return Chars("", ()), "none"
+
+    def _is_last_row_of_page(self, i: int) -> bool:
+        return i + 1 >= len(self.rows) or self.rows[i + 1].page != self.rows[i].page
+
+    def value_at(self, hit: LabelHit, parse: Parser, *, whole_below: bool = False) -> Value | None:
+        """The parsed value for one label. ``whole_below``: a value found below the label must fill its row
+        (a short name under a label could otherwise be any heading)."""
+        chars, where = self.candidate(hit)
+        if not chars.text:
+            return None
+        text = chars.text
+        found = parse(text)
+        if found is None:
+            return None
+        value, start, end = found
+        if where in ("below", "next_page") and whole_below and text[end:].strip(" 。,.;:\n"):
+            return None
+        page, bbox = chars.bbox(start, end)
+        penalty = 1.0 if where == "row" else 0.9
+        return Value(value, chars.text[start:end], page, bbox, chars.confidence(start, end) * penalty)
+
+    def first_value(
+        self, patterns: Sequence[re.Pattern[str]], parse: Parser, *, whole_below: bool = False
+    ) -> Value | None:
+        """The value of the first label (by pattern priority, then reading order) whose value parses."""
+        for pattern in patterns:
+            for hit in self.find_labels(pattern):
+                v = self.value_at(hit, parse, whole_below=whole_below)
+                if v is not None:
+                    return v
+        return None
+
+    def search(self, pattern: re.Pattern[str], *, group: int = 1) -> tuple[str, int | None, BBox | None, float] | None:
+        """A free pattern over each row (for prose such as '自2024年1月1日起至…'): text, page, bbox, confidence."""
+        for i in range(len(self.rows)):
+            chars = self.whole_row(i)
+            if i + 1 < len(self.rows) and self._is_continuation(i, i + 1):
+                chars = chars + NEWLINE + self.whole_row(i + 1)
+            m = pattern.search(chars.text)
+            if m:
+                page, bbox = chars.bbox(m.start(group), m.end(group))
+                return m.group(group), page, bbox, chars.confidence(m.start(group), m.end(group))
+        return None
+
+
+def label_pattern(
+    words: Sequence[str], *, roles: str = "", colon: bool = True, whole_line: bool = True
+) -> re.Pattern[str]:
+    """A label: one of ``words`` not inside a longer CJK word on its left, an optional role in brackets
+    (``出租人（甲方）``), then a colon — or alone in its line (a table cell)."""
+    alt = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    role = rf"(?:[(【\[](?:{roles})[)】\]])?" if roles else ""
+    parts = []
+    if colon:
+        parts.append(rf"(?<![\u4e00-\u9fff])(?:{alt}){role}\s*[:]")
+    if whole_line:
+        parts.append(rf"^(?:{alt}){role}$")
+    return re.compile("|".join(parts))

@@ -1,0 +1,52 @@
+"""What the contract extractors share: the label vocabulary that ends a value, scoring by title and
+vocabulary, and turning found values into Fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from domain.models import Field, OcrPage
+from extractors.anchors import Layout, Value, label_pattern
+
+ROLES = "甲方|乙方|出租方|承租方|出租人|承租人|卖方|买方|出卖人|买受人|出售方|购买方|转让方|受让方"
+# Every label that may follow a value on the same line: a value stops where one of these begins.
+STOP_WORDS = (
+    "出卖人", "买受人", "卖方", "买方", "出售方", "购买方", "出租人", "承租人", "出租方", "承租方", "甲方", "乙方",
+    "证件类型", "证件号码", "身份证号码", "身份证号", "身份证", "证件号", "联系电话", "电话", "通讯地址", "联系地址",
+    "住址", "邮政编码", "法定代表人", "委托代理人", "代理人", "营业执照", "统一社会信用代码", "出生日期", "性别",
+    "国籍", "房屋坐落", "房屋地址", "房屋座落", "建筑面积", "套内建筑面积", "房屋用途", "用途", "单价",
+    "总价款", "房屋总价", "成交价", "月租金", "租金标准", "租赁期限", "合同编号", "签订日期", "签订时间",
+    "签约日期", "签订地点", "备案日期", "生效日期", "交付日期", "日期", "押金",
+)  # fmt: skip
+STOP_LABELS = re.compile(
+    rf"(?:【[^】]{{1,6}}】)?(?:{'|'.join(sorted(STOP_WORDS, key=len, reverse=True))})"
+    rf"(?:[(【](?:{ROLES}|签字或盖章|签章|盖章|签字)[)】])?[:]"
+)
+
+
+def layout_of(pages: Sequence[OcrPage]) -> Layout:
+    return Layout(pages, stop_labels=STOP_LABELS)
+
+
+def labels(*words: str, roles: bool = True) -> re.Pattern[str]:
+    return label_pattern(words, roles=ROLES if roles else "")
+
+
+def as_field(name: str, v: Value | None, *, value: object = None) -> Field | None:
+    if v is None:
+        return None
+    return Field(name, v.value if value is None else value, round(v.confidence, 4), v.page, v.bbox, v.raw)
+
+
+def score_document(
+    pages: Sequence[OcrPage], *, titles: re.Pattern[str], vocabulary: Sequence[str], against: Sequence[str]
+) -> float:
+    """Title on one of the first pages (a cover page may come first) plus the share of the type's
+    vocabulary present, less the share of a rival type's vocabulary."""
+    head = re.sub(r"\s", "", "\n".join(p.text for p in pages[:3]))
+    text = re.sub(r"\s", "", "\n".join(p.text for p in pages))
+    title = 1.0 if titles.search(head) else 0.0
+    own = sum(w in text for w in vocabulary) / len(vocabulary)
+    rival = sum(w in text for w in against) / len(against)
+    return max(0.0, min(1.0, 0.55 * title + 0.45 * own - 0.3 * rival))

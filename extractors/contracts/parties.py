@@ -1,0 +1,60 @@
+"""Parties of a contract: a name after a role label, and the ID number that follows it before the next party."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractors.anchors import NEWLINE, LabelHit, Layout, Value
+from extractors.contracts.values import parse_id_number, parse_party_name, parse_person_name
+
+
+@dataclass(frozen=True)
+class Party:
+    name: Value
+    id_number: Value | None
+
+
+def id_after(layout: Layout, hit: LabelHit, party_labels: re.Pattern[str], *, rows: int = 3) -> Value | None:
+    """The first ID number after a party's label, on its row or the next few, before another party begins."""
+    rest = layout.row_rest(hit)
+    m = party_labels.search(rest.text)
+    if m:
+        rest = rest[: m.start()]
+    i = hit.row_index
+    while m is None and rows > 0 and i + 1 < len(layout.rows) and layout.rows[i + 1].page == layout.rows[i].page:
+        i += 1
+        rows -= 1
+        row = layout.whole_row(i)
+        m = party_labels.search(row.text)
+        if m:
+            row = row[: m.start()]
+        rest = rest + NEWLINE + row
+    found = parse_id_number(rest.text, max_skip=len(rest.text))
+    if found is None:
+        return None
+    value, start, end = found
+    page, bbox = rest.bbox(start, end)
+    return Value(value, rest.text[start:end], page, bbox, rest.confidence(start, end))
+
+
+def find_parties(
+    layout: Layout,
+    patterns: Sequence[re.Pattern[str]],
+    party_labels: re.Pattern[str],
+    *,
+    companies: bool = False,
+) -> list[Party]:
+    """Every filled-in party under the first of ``patterns`` that has one, in reading order, once per name."""
+    parse = parse_party_name if companies else parse_person_name
+    for pattern in patterns:
+        parties: dict[str, Party] = {}
+        for hit in layout.find_labels(pattern):
+            name = layout.value_at(hit, parse, whole_below=True)
+            if name is None or name.value in parties:
+                continue
+            parties[str(name.value)] = Party(name, id_after(layout, hit, party_labels))
+        if parties:
+            return list(parties.values())
+    return []

@@ -1,0 +1,96 @@
+"""商品房买卖合同 / 存量房买卖合同: the national model text (GF-2014-0171/0172, parties in 第一章, property in
+第二章, price in 第三章), city resale templates (卖方（甲方）/买方（乙方）) and e-contracts with party tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from domain.models import Field, OcrPage
+from extractors.anchors import Layout, Value
+from extractors.base import DocumentExtractor, Extraction
+from extractors.contracts.amounts import parse_figure, parse_words
+from extractors.contracts.common import ROLES, as_field, labels, layout_of, score_document
+from extractors.contracts.parties import find_parties
+from extractors.contracts.values import parse_address, parse_area, parse_contract_number, parse_date
+
+TITLES = re.compile(r"(?:商品房|存量房|二手房|房屋|房产|住房)(?:买卖|购买|购房|转让)(?:合同|协议)|购房合同")
+VOCABULARY = ("出卖人", "买受人", "总价款", "建筑面积", "商品房", "坐落", "单价", "交付", "买卖", "不动产登记", "付款")
+RENTAL_WORDS = ("出租人", "承租人", "月租金", "租赁期限", "押金", "租金", "租期", "转租")
+
+CONTRACT_NO = [labels("合同编号", "网签合同编号", "合同备案号", "备案编号", "网签编号", roles=False)]
+SELLER = [labels("出卖人", "卖方", "出售方", "转让方"), labels("甲方")]
+BUYER = [labels("买受人", "买方", "购买方", "受让方"), labels("乙方")]
+PARTY = re.compile(rf"(?:出卖人|买受人|卖方|买方|出售方|购买方|转让方|受让方)(?:[(【](?:{ROLES})[)】])?(?::|$)")
+ADDRESS = [
+    labels("房屋坐落", "房屋地址", "房屋座落", "房产地址", "坐落地点", "坐落", "座落", roles=False),
+    re.compile(r"坐落于|座落于|坐落在|位于"),
+]
+AREA = [re.compile(r"(?<!内)建筑面积(?:为|约为|共)?[:]?")]
+TOTAL = [
+    labels("总价款", "房屋总价", "成交价", "成交价格", "房屋总价款", "总价", "转让价款", roles=False),
+    re.compile(r"(?:总价款|房屋总价|成交价格?|房屋价款|总价|转让价款)(?:为|是|共计)?(?:人民币)?"),
+]
+UNIT = [re.compile(r"单价(?:为)?(?:每平方米)?[:]?")]
+SIGNED = [
+    labels("签订时间", "签订日期", "签约日期", "签署日期", "合同签订日期", "签约时间", roles=False),
+    labels("日期", roles=False),
+]
+
+
+def _total_and_words(layout: Layout) -> tuple[Value | None, Value | None]:
+    """Total price in figures and, just after it, the 大写 form (both kept for the checks to compare)."""
+    for pattern in TOTAL:
+        for hit in layout.find_labels(pattern):
+            chars, _ = layout.candidate(hit)
+            found = parse_figure(chars.text)
+            if found is None:
+                continue
+            value, start, end = found
+            page, bbox = chars.bbox(start, end)
+            total = Value(value, chars.text[start:end], page, bbox, chars.confidence(start, end))
+            words = parse_words(chars.text[end:])
+            in_words = None
+            if words is not None:
+                w, ws, we = words
+                wpage, wbox = chars.bbox(end + ws, end + we)
+                in_words = Value(w, chars.text[end + ws : end + we], wpage, wbox, chars.confidence(end + ws, end + we))
+            return total, in_words
+    return None, None
+
+
+class PurchaseContractExtractor(DocumentExtractor):
+    doc_type: ClassVar[str] = "purchase_contract"
+
+    def score(self, pages: Sequence[OcrPage]) -> float:
+        return score_document(pages, titles=TITLES, vocabulary=VOCABULARY, against=RENTAL_WORDS)
+
+    def extract(self, pages: Sequence[OcrPage]) -> Extraction:
+        layout = layout_of(pages)
+        fields: dict[str, Field | None] = {}
+        fields["contract_number"] = as_field("contract_number", layout.first_value(CONTRACT_NO, parse_contract_number))
+        sellers = find_parties(layout, SELLER, PARTY, companies=True)
+        fields["seller_name"] = as_field("seller_name", sellers[0].name) if sellers else None
+        buyers = find_parties(layout, BUYER, PARTY)
+        warnings: list[str] = []
+        if buyers:
+            first = buyers[0]
+            fields["buyer_name"] = as_field("buyer_name", first.name)
+            fields["buyer_id_number"] = as_field("buyer_id_number", first.id_number)
+            listed = [{"name": b.name.value, "id_number": b.id_number.value if b.id_number else None} for b in buyers]
+            fields["buyers"] = as_field("buyers", first.name, value=listed)
+            if len(buyers) > 1:
+                confs = [b.name.confidence for b in buyers] + [b.id_number.confidence for b in buyers if b.id_number]
+                fields["buyers"] = Field("buyers", listed, round(min(confs), 4), first.name.page, first.name.bbox)
+        fields["property_address"] = as_field("property_address", layout.first_value(ADDRESS, parse_address))
+        fields["floor_area"] = as_field("floor_area", layout.first_value(AREA, parse_area))
+        total, words = _total_and_words(layout)
+        fields["total_price"] = as_field("total_price", total)
+        fields["total_price_in_words"] = as_field("total_price_in_words", words)
+        fields["unit_price"] = as_field("unit_price", layout.first_value(UNIT, parse_figure))
+        fields["signing_date"] = as_field("signing_date", layout.first_value(SIGNED, parse_date))
+        missing = [k for k in ("seller_name", "buyer_name", "property_address", "total_price") if not fields.get(k)]
+        if missing:
+            warnings.append(f"purchase_contract: not found: {', '.join(missing)}")
+        return Extraction({k: v for k, v in fields.items() if v is not None}, tuple(warnings))

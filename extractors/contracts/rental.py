@@ -1,0 +1,120 @@
+"""房屋租赁合同 / 租房协议: city model texts (出租人（甲方）/承租人（乙方）), party tables and free-form agreements."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from domain.models import Field, OcrPage
+from extractors.anchors import Layout, Value
+from extractors.base import DocumentExtractor, Extraction
+from extractors.contracts.amounts import parse_figure, parse_words
+from extractors.contracts.common import ROLES, as_field, labels, layout_of, score_document
+from extractors.contracts.parties import find_parties
+from extractors.contracts.values import find_dates, parse_address, parse_date, parse_months
+
+TITLES = re.compile(r"(?:房屋|住房|房产|商品房)?(?:租赁|租房|出租)(?:合同|协议|契约)")
+VOCABULARY = ("出租人", "承租人", "租金", "租赁期限", "押金", "租期", "出租", "承租", "转租", "续租")
+PURCHASE_WORDS = ("出卖人", "买受人", "总价款", "商品房", "单价", "不动产登记", "买卖")
+
+LESSOR = [labels("出租人", "出租方", "房东"), labels("甲方")]
+LESSEE = [labels("承租人", "承租方", "租客", "租户"), labels("乙方")]
+PARTY = re.compile(rf"(?:出租人|承租人|出租方|承租方|房东|租客|甲方|乙方)(?:[(【](?:{ROLES})[)】])?(?::|$)")
+ADDRESS = [
+    labels("房屋坐落", "房屋地址", "房屋座落", "租赁房屋地址", "出租房屋地址", "房屋位置", "坐落", roles=False),
+    re.compile(r"坐落于|座落于|坐落在|位于"),
+]
+RENT = [
+    labels("月租金", "租金标准", "每月租金", "租金", roles=False),
+    re.compile(r"(?:月租金|每月租金|租金标准|租金)(?:为|是)?(?:人民币)?(?:每月)?"),
+]
+TERM = [re.compile(r"租赁期限|租赁期|租期")]
+SIGNED = [
+    labels("签订日期", "签约日期", "签订时间", "签署日期", "签约时间", roles=False),
+    labels("日期", roles=False),
+]
+
+
+def _rent(layout: Layout) -> tuple[Value | None, Value | None]:
+    for pattern in RENT:
+        for hit in layout.find_labels(pattern):
+            chars, _ = layout.candidate(hit)
+            found = parse_figure(chars.text, max_skip=8)
+            if found is None:
+                continue
+            value, start, end = found
+            page, bbox = chars.bbox(start, end)
+            rent = Value(value, chars.text[start:end], page, bbox, chars.confidence(start, end))
+            words = parse_words(chars.text[end:])
+            in_words = None
+            if words is not None:
+                w, ws, we = words
+                wpage, wbox = chars.bbox(end + ws, end + we)
+                in_words = Value(w, chars.text[end + ws : end + we], wpage, wbox, chars.confidence(end + ws, end + we))
+            return rent, in_words
+    return None, None
+
+
+def _term(layout: Layout) -> tuple[Value | None, Value | None, Value | None]:
+    """Lease start and end (the first two dates after 租赁期限/租期), and the months if stated."""
+    for pattern in TERM:
+        for hit in layout.find_labels(pattern):
+            chars, _ = layout.candidate(hit)
+            dates = [d for d in find_dates(chars.text) if d[1] <= 40]
+            if len(dates) < 2:
+                continue
+            out: list[Value | None] = []
+            for iso, s, e in dates[:2]:
+                page, bbox = chars.bbox(s, e)
+                out.append(Value(iso, chars.text[s:e], page, bbox, chars.confidence(s, e)))
+            months = parse_months(chars.text[dates[1][2] :])
+            if months is not None:
+                m, s, e = months
+                off = dates[1][2]
+                page, bbox = chars.bbox(off + s, off + e)
+                out.append(Value(m, m, page, bbox, chars.confidence(off + s, off + e)))
+            else:
+                out.append(None)
+            return out[0], out[1], out[2]
+    found = layout.search(re.compile(r"(自.{0,2}\d{4}.{0,12}?至.{0,2}\d{4}[^止]{0,12}止?)"))
+    if found:
+        text, page, bbox, conf = found
+        dates = find_dates(text)
+        if len(dates) >= 2:
+            return (
+                Value(dates[0][0], text, page, bbox, conf * 0.9),
+                Value(dates[1][0], text, page, bbox, conf * 0.9),
+                None,
+            )
+    return None, None, None
+
+
+class RentalAgreementExtractor(DocumentExtractor):
+    doc_type: ClassVar[str] = "rental_agreement"
+
+    def score(self, pages: Sequence[OcrPage]) -> float:
+        return score_document(pages, titles=TITLES, vocabulary=VOCABULARY, against=PURCHASE_WORDS)
+
+    def extract(self, pages: Sequence[OcrPage]) -> Extraction:
+        layout = layout_of(pages)
+        fields: dict[str, Field | None] = {}
+        for role, patterns in (("lessor", LESSOR), ("lessee", LESSEE)):
+            parties = find_parties(layout, patterns, PARTY, companies=role == "lessor")
+            if parties:
+                fields[f"{role}_name"] = as_field(f"{role}_name", parties[0].name)
+                fields[f"{role}_id_number"] = as_field(f"{role}_id_number", parties[0].id_number)
+        fields["property_address"] = as_field("property_address", layout.first_value(ADDRESS, parse_address))
+        rent, words = _rent(layout)
+        fields["monthly_rent"] = as_field("monthly_rent", rent)
+        fields["monthly_rent_in_words"] = as_field("monthly_rent_in_words", words)
+        start, end, months = _term(layout)
+        fields["lease_start"] = as_field("lease_start", start)
+        fields["lease_end"] = as_field("lease_end", end)
+        fields["lease_term_months"] = as_field("lease_term_months", months)
+        fields["signing_date"] = as_field("signing_date", layout.first_value(SIGNED, parse_date))
+        warnings = []
+        missing = [k for k in ("lessor_name", "lessee_name", "monthly_rent", "lease_start") if not fields.get(k)]
+        if missing:
+            warnings.append(f"rental_agreement: not found: {', '.join(missing)}")
+        return Extraction({k: v for k, v in fields.items() if v is not None}, tuple(warnings))

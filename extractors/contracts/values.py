@@ -1,0 +1,127 @@
+"""Parsers for the values contracts hold: each reads one value at the start of a candidate text and returns
+(normalised value, start, end) in that text, or None. Text is already NFKC-normalised (half-width digits and
+punctuation, no spaces)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_CJK = r"\u4e00-\u9fff"
+_NAME = re.compile(rf"[{_CJK}]{{1,4}}(?:·[{_CJK}]{{1,8}})?")
+_COMPANY = re.compile(rf"[{_CJK}()A-Za-z0-9]{{4,40}}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|中心|合作社)")
+_LEAD = re.compile(r"^[\s:_]*")
+_ID = re.compile(r"(?<![0-9A-Za-z])([1-9][0-9Oo]{16}[0-9Xx×])(?![0-9])")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "o": 0}
+_CN_DATE = re.compile(
+    r"([〇零一二三四五六七八九Oo]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+_AREA = re.compile(r"(\d{1,5}(?:\.\d{1,4})?)\s*(?:平方米|平米|㎡|m2|m²|M2)")
+_CONTRACT_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
+_ADDRESS_END = re.compile(r"[。;,]|的(?:房屋|住房|房产|商品房|住宅)|\(|(?:房屋|该房屋)?用途|出租给|出售给|$")
+_ADDRESS_HINT = re.compile(r"[省市区县镇乡村路街道巷号楼栋幢室弄里]")
+
+
+def _skip(text: str) -> int:
+    return _LEAD.match(text).end()
+
+
+def parse_person_name(text: str, *, whole: bool = False) -> tuple[str, int, int] | None:
+    s = _skip(text)
+    m = _NAME.match(text, s)
+    if m is None or len(m.group(0)) < 2:
+        return None
+    end = m.end()
+    if end < len(text) and re.match(rf"[{_CJK}]", text[end]):
+        return None  # a longer run of characters is a phrase, not a name
+    if whole and text[end:].strip(" \n。,.;:") != "":
+        return None
+    return m.group(0), m.start(), end
+
+
+def parse_party_name(text: str, *, whole: bool = False) -> tuple[str, int, int] | None:
+    """A company (…有限公司) or a person."""
+    s = _skip(text)
+    m = _COMPANY.match(text.replace("\n", " "), s)
+    if m is not None and "\n" not in text[s : m.end()]:
+        return m.group(0), m.start(), m.end()
+    return parse_person_name(text, whole=whole)
+
+
+def parse_id_number(text: str, *, max_skip: int = 40) -> tuple[str, int, int] | None:
+    m = _ID.search(text)
+    if m is None or m.start() > max_skip:
+        return None
+    value = m.group(1).upper().replace("O", "0").replace("×", "X")
+    return value, m.start(1), m.end(1)
+
+
+def _date(y: int, mo: int, d: int) -> str | None:
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _cn_number(s: str) -> int:
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(s, 0)
+
+
+def find_dates(text: str) -> list[tuple[str, int, int]]:
+    """All dates in ``text`` as (ISO date, start, end), in order of appearance."""
+    found = []
+    for m in _DATE.finditer(text):
+        iso = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if iso:
+            found.append((iso, m.start(), m.end()))
+    for m in _CN_DATE.finditer(text):
+        year = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
+        iso = _date(year, _cn_number(m.group(2)), _cn_number(m.group(3)))
+        if iso:
+            found.append((iso, m.start(), m.end()))
+    return sorted(found, key=lambda t: t[1])
+
+
+def parse_date(text: str, *, max_skip: int = 6) -> tuple[str, int, int] | None:
+    dates = find_dates(text)
+    if not dates or dates[0][1] > max_skip + _skip(text):
+        return None
+    return dates[0]
+
+
+def parse_area(text: str, *, max_skip: int = 12) -> tuple[str, int, int] | None:
+    m = _AREA.search(text)
+    if m is None or m.start() > max_skip:
+        return None
+    return f"{float(m.group(1)):.2f}", m.start(1), m.end()
+
+
+def parse_contract_number(text: str) -> tuple[str, int, int] | None:
+    s = _skip(text)
+    m = _CONTRACT_NO.match(text, s)
+    if m is None or not re.search(r"\d{3}", m.group(0)):
+        return None
+    return m.group(0).upper().strip("-"), m.start(), m.end()
+
+
+def parse_address(text: str) -> tuple[str, int, int] | None:
+    s = _skip(text)
+    # Where the address ends may straddle a line wrap: look for it in the text without line breaks.
+    kept = [i for i in range(s, len(text)) if text[i] != "\n"]
+    flat = "".join(text[i] for i in kept)
+    end = _ADDRESS_END.search(flat)
+    stop = kept[end.start()] if end and end.start() < len(kept) else len(text)
+    raw = text[s:stop]
+    value = raw.replace("\n", "").strip(" ,，。")
+    if len(value) < 6 or not _ADDRESS_HINT.search(value):
+        return None
+    return value, s, s + len(raw.rstrip(" \n"))
+
+
+def parse_months(text: str) -> tuple[str, int, int] | None:
+    m = re.search(r"(\d{1,3})\s*个月", text)
+    return (str(int(m.group(1))), m.start(1), m.end()) if m else None
