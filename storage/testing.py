@@ -98,3 +98,17 @@ class PostgresServer:
             self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop", check=False)
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+_shared: PostgresServer | None = None
+
+
+def shared_server() -> PostgresServer:
+    """One cluster for the whole test run, whichever test folder asks first; stopped when the process exits."""
+    global _shared
+    if _shared is None:
+        import atexit
+
+        _shared = PostgresServer().start()
+        atexit.register(_shared.stop)
+    return _shared
