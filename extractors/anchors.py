@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from domain.models import BBox, OcrPage, TextLine
 
+_CLAUSE_START = re.compile(r"^(\d{1,2}[.、)]|第[一二三四五六七八九十\d]+[条章])")
 BLANK_CHARS = set("_＿-—–…·.。:：,，;；/ \n")
 
 
@@ -184,6 +185,13 @@ class Layout:
     def starts_with_label(self, text: str) -> bool:
         return bool(self.stop_labels and self.stop_labels.match(text.lstrip(" \n")))
 
+    def _row_opens_with_label(self, i: int) -> bool:
+        """A row whose first line is a label: with a colon, or alone in its cell (a table's row header)."""
+        if self.stop_labels is None:
+            return False
+        first = self._row_chars[i][0].text
+        return bool(self.stop_labels.match(first) or self.stop_labels.fullmatch(first + ":"))
+
     def cut_at_label(self, chars: Chars) -> tuple[Chars, bool]:
         """The characters before the next label (a value never runs into the next label); and whether cut."""
         if self.stop_labels is None:
@@ -199,9 +207,7 @@ class Layout:
         if b.top - a.bottom > 1.2 * max(a.height, b.height):
             return False
         text = self.row_text(nxt)
-        if self.starts_with_label(text) or re.match(r"^(\d{1,2}[.、)]|第[一二三四五六七八九十\d]+[条章])", text):
-            return False
-        return True
+        return not (self._row_opens_with_label(nxt) or _CLAUSE_START.match(text))
 
     def candidate(self, hit: LabelHit, *, wraps: int = 2) -> tuple[Chars, str]:
         """The text a label's value is read from, and where it came from ("row", "below", "next_page")."""
@@ -223,8 +229,7 @@ class Layout:
         if nxt >= len(self.rows):
             return Chars("", ()), "none"
         row, below = self.rows[hit.row_index], self.rows[nxt]
-        text = self.row_text(nxt)
-        if self.starts_with_label(text):
+        if self._row_opens_with_label(nxt):
             return Chars("", ()), "blank"
         if below.page == row.page and below.top - row.bottom <= 2.5 * row.height:
             return self.cut_at_label(self.whole_row(nxt))[0], "below"

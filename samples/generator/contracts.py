@@ -26,6 +26,8 @@ FORMS = ("text_pdf", "scanned_pdf", "camera")
 DIFFICULTIES = ("easy", "medium", "hard")
 TEMPLATES = {"purchase_contract": PURCHASE_TEMPLATES, "rental_agreement": RENTAL_TEMPLATES}
 MIN_PAGES, MAX_PAGES = 2, 6
+A4_FRAME = (2592, 1944)  # a 5 MP document camera
+A4_FILL = (0.86, 0.96)  # share of the frame height the page takes
 
 
 @dataclass(frozen=True)
@@ -67,17 +69,19 @@ def make_text_pdf(rng: random.Random, doc_type: str, template: str, difficulty: 
 
 
 def camera_frames(pdf: bytes, rng: random.Random, difficulty: str) -> list[bytes]:
-    """Each page printed and photographed on a desk by the counter's document camera (JPEG bytes)."""
-    import cv2
+    """Each page printed and photographed on a desk by the counter's document camera (JPEG bytes).
 
-    from samples.generator.camera import photograph_document
+    A counter camera for A4 is a 5-megapixel one framed so the page fills most of the picture."""
+    import cv2
+    from PIL import Image
+
+    from samples.generator.camera import shoot
 
     frames = []
-    for image in render_page_images(pdf, dpi=150):
-        frame = photograph_document(image, rng, difficulty=difficulty)
-        ok, jpg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 90])
-        assert ok
-        frames.append(jpg.tobytes())
+    for image in render_page_images(pdf, dpi=200):
+        page = Image.fromarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+        shot = shoot([page], seed=rng.randrange(2**31), difficulty=difficulty, frame_size=A4_FRAME, fill=A4_FILL)
+        frames.append(shot.jpeg)
     return frames
 
 
