@@ -52,20 +52,40 @@ class DocRef:
     def has(self, field: str) -> bool:
         return self.text(field) is not None
 
-    def parties(self, role: str) -> list[tuple[str | None, str | None, str]]:
-        """(name, id number, ref) of every buyer or lessee. A contract may list several buyers in ``buyers``;
-        ``buyer_name``/``buyer_id_number`` hold the first."""
-        found: list[tuple[str | None, str | None, str]] = []
+    def parties(self, role: str) -> list[Party]:
+        """Every buyer or lessee. A contract may list several buyers in ``buyers``; ``buyer_name`` and
+        ``buyer_id_number`` hold the first (and are what a contract without the list has)."""
+        found: list[Party] = []
         if role == "buyer":
             group = self.doc.value("buyers")
             if isinstance(group, list | tuple):
                 for i, b in enumerate(group):
                     if isinstance(b, dict):
-                        found.append((_clean(b.get("name")), _clean(b.get("id_number")), self.ref(f"buyers[{i}]")))
-        single = (self.text(f"{role}_name"), self.text(f"{role}_id_number"), self.ref(f"{role}_name"))
-        if (single[0] or single[1]) and not any(single[0] == n and single[1] == i for n, i, _ in found):
+                        base = self.ref(f"buyers[{i}]")
+                        found.append(
+                            Party(
+                                _clean(b.get("name")), _clean(b.get("id_number")), f"{base}.name", f"{base}.id_number"
+                            )
+                        )
+        single = Party(
+            self.text(f"{role}_name"),
+            self.text(f"{role}_id_number"),
+            self.ref(f"{role}_name"),
+            self.ref(f"{role}_id_number"),
+        )
+        if (single.name or single.id_number) and not any(
+            single.name == p.name and single.id_number == p.id_number for p in found
+        ):
             found.insert(0, single)
         return found
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str | None
+    id_number: str | None
+    name_ref: str
+    id_ref: str
 
 
 def _clean(value: object) -> str | None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+from domain.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -17,11 +20,31 @@ class CaseFacts:
 
     def __post_init__(self) -> None:
         if self.bank_card_number is not None:
-            cleaned = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", self.bank_card_number))
+            cleaned = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", str(self.bank_card_number)))
             object.__setattr__(self, "bank_card_number", cleaned or None)
-        if self.property_address is not None and not self.property_address.strip():
-            object.__setattr__(self, "property_address", None)
+        if self.property_address is not None:
+            object.__setattr__(self, "property_address", str(self.property_address).strip() or None)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, object] | CaseFacts | None) -> CaseFacts:
+        """From the JSON a case stores; an unknown name is the caller's mistake, not something to drop quietly."""
+        if isinstance(values, CaseFacts):
+            return values
+        values = dict(values or {})
+        unknown = sorted(set(values) - set(FACT_NAMES))
+        if unknown:
+            raise InputError(
+                f"unknown case facts: {', '.join(unknown)}; known: {', '.join(FACT_NAMES)}",
+                message_zh=f"未知的业务信息项：{'、'.join(unknown)}",
+            )
+        return cls(**{k: (None if v is None else str(v)) for k, v in values.items()})
 
     def get(self, key: str) -> str | None:
-        value = getattr(self, key, None)
+        value = getattr(self, key, None) if key in FACT_NAMES else None
         return value if isinstance(value, str) else None
+
+    def to_dict(self) -> dict[str, str]:
+        return {name: value for name in FACT_NAMES if (value := self.get(name)) is not None}
+
+
+FACT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(CaseFacts))

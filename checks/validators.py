@@ -65,7 +65,7 @@ def inspect_id_number(value: str) -> IdNumberFacts:
     if birth is not None:
         try:
             ric.get_birth_place(number)
-        except ValidationError:
+        except (ValidationError, KeyError):  # stdnum 2.2 raises KeyError for a code naming a city, not a county
             problems.append("region")
     sex = "男" if int(number[16]) % 2 == 1 else "女"
     return IdNumberFacts(number, tuple(problems), expected, birth, sex)
@@ -207,6 +207,7 @@ _ADDRESS_UNITS = (
     (re.compile(r"(\d+)(?:号楼|幢|座|栋)"), r"\1栋"),
     (re.compile(r"(\d+)[-－—](\d+)[-－—](\d+)(?:室|房|号)?$"), r"\1栋\2单元\3室"),
     (re.compile(r"(\d+)(?:房|号房)$"), r"\1室"),
+    (re.compile(r"(单元\d+)$"), r"\1室"),
     (re.compile(r"號"), "号"),
 )
 # Province, city, district at the very start; digits and street words stop it eating into the street part.

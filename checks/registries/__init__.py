@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from checks.registries.base import (
     SOURCE_NAMES_ZH,
     FactQuery,
@@ -22,8 +24,12 @@ __all__ = [
     "RegistrySource",
     "RegistryUnavailable",
     "Verification",
+    "configured_registry",
     "registry_from_settings",
 ]
+
+_cache: dict[tuple, Registry | None] = {}
+_lock = threading.Lock()
 
 
 def registry_from_settings(settings: ChecksSettings) -> Registry | None:
@@ -47,3 +53,27 @@ def registry_from_settings(settings: ChecksSettings) -> Registry | None:
         retries=settings.registry_retries,
         api_key=settings.registry_api_key,
     )
+
+
+def configured_registry(settings: ChecksSettings) -> Registry | None:
+    """The process-wide adapter for these settings: the local file is read once, the HTTP client's connections
+    are reused. A changed registry file (new mtime) is read again."""
+    stamp = None
+    if settings.registry == "local":
+        try:
+            stamp = settings.registry_file.stat().st_mtime_ns
+        except OSError:
+            stamp = None  # registry_from_settings raises the clear error
+    key = (
+        settings.registry,
+        str(settings.registry_file),
+        stamp,
+        settings.registry_url,
+        settings.registry_timeout_s,
+        settings.registry_retries,
+        settings.registry_api_key,
+    )
+    with _lock:
+        if key not in _cache:
+            _cache[key] = registry_from_settings(settings)
+        return _cache[key]

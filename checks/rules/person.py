@@ -47,6 +47,7 @@ def _spouse_confirmed(ctx: CaseContext, applicant_id: str, party_ids: list[str])
     """The ID number on the card is, character for character, the ID number of a buyer on the purchase contract
     (purchase withdrawal, combination loan) or of the lessee on the rental agreement (rental withdrawal). When no
     buyer matches but 民政 confirms a buyer is the applicant's spouse, this is reported as info.""",
+    businesses=PARTY_DOCUMENT,
 )
 def same_id_number(ctx: CaseContext) -> Iterator[Hit]:
     pairing = _pairing(ctx)
@@ -55,13 +56,13 @@ def same_id_number(ctx: CaseContext) -> Iterator[Hit]:
     front, contract, role = pairing
     applicant_id = front.text("id_number")
     parties = contract.parties(role)
-    party_ids = [normalise_id_number(i) for _, i, _ in parties if i]
+    party_ids = [normalise_id_number(p.id_number) for p in parties if p.id_number]
     if not applicant_id or not party_ids:
         return  # fields.unreadable names what is missing
     applicant_id = normalise_id_number(applicant_id)
     if applicant_id in party_ids:
         return
-    refs = (front.ref("id_number"), *(r.replace("_name", "_id_number") for _, _, r in parties))
+    refs = (front.ref("id_number"), *(p.id_ref for p in parties if p.id_number))
     role_zh = ROLE_ZH[role]
     if role == "buyer" and _spouse_confirmed(ctx, applicant_id, party_ids):
         yield Hit(f"申请人不是{contract.label}的{role_zh}，经民政核验{role_zh}为申请人配偶", refs, Severity.INFO)
@@ -82,6 +83,7 @@ def same_id_number(ctx: CaseContext) -> Iterator[Hit]:
     only by characters OCR confuses (己/已, 未/末, …) is tolerated, as info, and only when the ID numbers match
     exactly. When the numbers differ, person.id_number reports the mismatch; when a number could not be read, the
     names must agree exactly.""",
+    businesses=PARTY_DOCUMENT,
 )
 def same_name(ctx: CaseContext) -> Iterator[Hit]:
     pairing = _pairing(ctx)
@@ -94,9 +96,9 @@ def same_name(ctx: CaseContext) -> Iterator[Hit]:
         return
     role_zh = ROLE_ZH[role]
     same_id = [
-        (n, r)
-        for n, i, r in parties
-        if applicant_id and i and normalise_id_number(i) == normalise_id_number(applicant_id)
+        (p.name, p.name_ref)
+        for p in parties
+        if applicant_id and p.id_number and normalise_id_number(p.id_number) == normalise_id_number(applicant_id)
     ]
     if same_id:
         party_name, ref = same_id[0]
@@ -117,13 +119,13 @@ def same_name(ctx: CaseContext) -> Iterator[Hit]:
             refs,
         )
         return
-    if applicant_id and any(i for _, i, _ in parties):
+    if applicant_id and any(p.id_number for p in parties):
         return  # the numbers differ: person.id_number reports the whole mismatch once
     # No number to pair by on one side: the names alone must agree, exactly.
-    if any(n and names_equal(applicant_name, n) for n, _, _ in parties):
+    if any(p.name and names_equal(applicant_name, p.name) for p in parties):
         return
-    shown = "、".join(mask_name(n) for n, _, _ in parties if n)
+    shown = "、".join(mask_name(p.name) for p in parties if p.name)
     yield Hit(
         f"身份证姓名{mask_name(applicant_name)}与{contract.label}{role_zh}{shown}不一致，申请人须为合同{role_zh}",
-        (front.ref("name"), *(r for _, _, r in parties)),
+        (front.ref("name"), *(p.name_ref for p in parties if p.name)),
     )
