@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from api.deps import AuthDep, ServicesDep
 from api.schemas import ExtractResponse, problems
+from capture.sniff import sniff
 from pipeline.case_upload import extract_for_case
 from pipeline.extract import InputFile
 from storage.repositories import record_audit
@@ -31,6 +32,7 @@ def extract(
     """Reads one file and answers with its documents (a frame holding both sides of an ID card gives two).
     Nothing is stored but an audit row: the answer carries personal data."""
     data = file.file.read()
+    sniff(data)  # garbage is refused here, before it takes a place in the OCR pool
     docs = services.offload(
         lambda: extract_for_case(
             services, [InputFile(file.filename or "upload", data)], doc_type=doc_type or None, one_document=False

@@ -1,0 +1,168 @@
+"""Load run of the HTTP API on loopback: N concurrent counters uploading ID-card frames, bounded in count and time.
+
+Prints one JSON object: throughput and p50/p95 upload latency at concurrency 1 and N, the ratio of API latency to
+direct in-process extraction of the same frames, and /healthz latency (p50/p95/max) while OCR runs.
+
+    .venv/bin/python bench/api.py [--concurrency 8] [--rounds 3] [--endpoint upload|extract] [FRAME...]
+
+The server is ``docintel serve`` in a child process on 127.0.0.1 with a throwaway var/ (SQLite, local blobs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from api.server_process import ServerProcess  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return round(ordered[k], 1)
+
+
+def default_frames() -> list[Path]:
+    frames = sorted(
+        p for p in (ROOT / "samples" / "idcards").glob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png")
+    )
+    if not frames:
+        raise SystemExit("no frames: pass image paths, or generate samples/idcards first")
+    return frames[:8]
+
+
+def direct_extraction_ms(frames: list[Path]) -> list[float]:
+    """The same frames read in this process, one after another: the floor the API adds to."""
+    from extractors.engines import get_engine
+    from pipeline.extract import InputFile, extract_files
+
+    engine = get_engine()
+    list(extract_files([InputFile(frames[0].name, frames[0].read_bytes())], engine=engine))  # warm-up
+    times = []
+    for f in frames:
+        t0 = time.perf_counter()
+        list(extract_files([InputFile(f.name, f.read_bytes())], engine=engine))
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+async def _upload(client: httpx.AsyncClient, endpoint: str, case_id: str | None, frame: Path) -> float:
+    files = {"file": (frame.name, frame.read_bytes(), "image/jpeg")}
+    url = "/v1/extract" if endpoint == "extract" else f"/v1/cases/{case_id}/documents"
+    t0 = time.perf_counter()
+    r = await client.post(url, files=files)
+    ms = (time.perf_counter() - t0) * 1000
+    if r.status_code not in (200, 201):
+        raise RuntimeError(f"{url}: {r.status_code} {r.text[:300]}")
+    return ms
+
+
+async def _new_case(client: httpx.AsyncClient) -> str:
+    r = await client.post("/v1/cases", json={"business_type": "retirement_withdrawal"})
+    r.raise_for_status()
+    return r.json()["id"]
+
+
+async def run_load(base_url: str, key: str, frames: list[Path], *, concurrency: int, rounds: int, endpoint: str):
+    headers = {"Authorization": f"Bearer {key}"}
+    limits = httpx.Limits(max_connections=concurrency + 4)
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=120, limits=limits) as client:
+        cases = [await _new_case(client) for _ in range(concurrency)]
+        latencies: list[float] = []
+        health: list[float] = []
+        done = asyncio.Event()
+
+        async def counter(i: int) -> None:
+            for r in range(rounds):
+                frame = frames[(i + r) % len(frames)]
+                latencies.append(await _upload(client, endpoint, cases[i], frame))
+
+        async def prober() -> None:
+            async with httpx.AsyncClient(base_url=base_url, timeout=30) as probe:
+                while not done.is_set():
+                    t0 = time.perf_counter()
+                    (await probe.get("/healthz")).raise_for_status()
+                    health.append((time.perf_counter() - t0) * 1000)
+                    await asyncio.sleep(0.05)
+
+        probe_task = asyncio.create_task(prober())
+        t0 = time.perf_counter()
+        await asyncio.gather(*(counter(i) for i in range(concurrency)))
+        wall = time.perf_counter() - t0
+        done.set()
+        await probe_task
+        return latencies, health, wall
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("frames", nargs="*", type=Path)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3, help="uploads per counter")
+    parser.add_argument("--endpoint", choices=["upload", "extract"], default="upload")
+    args = parser.parse_args()
+    frames = args.frames or default_frames()
+
+    direct = direct_extraction_ms(frames)
+    var = Path(tempfile.mkdtemp(prefix="docintel-bench-api-"))
+    env = {"DOCINTEL_VAR_DIR": str(var), "DOCINTEL_CHECKS__REGISTRY": "none", "DOCINTEL_LOG_LEVEL": "WARNING"}
+    with ServerProcess(env=env, log_path=var / "server.log").start(wait_for="/healthz") as server:
+        key = server.create_key(role="counter", branch="BENCH")
+        # Concurrency 1 first: the API's own overhead over direct extraction.
+        single, health_idle, wall1 = asyncio.run(
+            run_load(server.base_url, key, frames, concurrency=1, rounds=len(frames), endpoint=args.endpoint)
+        )
+        loaded, health_loaded, wall_n = asyncio.run(
+            run_load(
+                server.base_url, key, frames, concurrency=args.concurrency, rounds=args.rounds, endpoint=args.endpoint
+            )
+        )
+    result = {
+        "bench": "api",
+        "endpoint": args.endpoint,
+        "cores": len(os.sched_getaffinity(0)),
+        "frames": len(frames),
+        "direct_extraction_ms": {"p50": pct(direct, 50), "p95": pct(direct, 95)},
+        "concurrency_1": {
+            "requests": len(single),
+            "p50_ms": pct(single, 50),
+            "p95_ms": pct(single, 95),
+            "throughput_rps": round(len(single) / wall1, 2),
+            "api_to_direct_p50": round(pct(single, 50) / pct(direct, 50), 2),
+        },
+        f"concurrency_{args.concurrency}": {
+            "requests": len(loaded),
+            "p50_ms": pct(loaded, 50),
+            "p95_ms": pct(loaded, 95),
+            "throughput_rps": round(len(loaded) / wall_n, 2),
+            "api_to_direct_p50": round(pct(loaded, 50) / pct(direct, 50), 2),
+        },
+        "healthz_while_ocr_ms": {
+            "samples": len(health_loaded),
+            "p50": pct(health_loaded, 50),
+            "p95": pct(health_loaded, 95),
+            "max": round(max(health_loaded), 1) if health_loaded else None,
+        },
+        "healthz_idle_p95_ms": pct(health_idle, 95),
+        "mean_upload_ms_at_concurrency": round(statistics.fmean(loaded), 1),
+    }
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
