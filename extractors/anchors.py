@@ -282,15 +282,17 @@ class Layout:
 
 
 def label_pattern(
-    words: Sequence[str], *, roles: str = "", colon: bool = True, whole_line: bool = True
+    words: Sequence[str], *, roles: str = "", colon: bool = True, whole_line: bool = True, isolated: bool = True
 ) -> re.Pattern[str]:
     """A label: one of ``words`` not inside a longer CJK word on its left, an optional role in brackets
-    (``出租人（甲方）``), then a colon — or alone in its line (a table cell)."""
+    (``出租人（甲方）``), then a colon — or alone in its line (a table cell). ``isolated=False`` lets a label
+    follow other characters directly (party labels in an OCR line that ran two fields together)."""
     alt = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
     role = rf"(?:[(【\[](?:{roles})[)】\]])?" if roles else ""
+    left = r"(?<![\u4e00-\u9fff])" if isolated else ""
     parts = []
     if colon:
-        parts.append(rf"(?<![\u4e00-\u9fff])(?:{alt}){role}\s*[:]")
+        parts.append(rf"{left}(?:{alt}){role}\s*[:]")
     if whole_line:
         parts.append(rf"^(?:{alt}){role}$")
     return re.compile("|".join(parts))

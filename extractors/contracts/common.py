@@ -30,7 +30,8 @@ def layout_of(pages: Sequence[OcrPage]) -> Layout:
 
 
 def labels(*words: str, roles: bool = True) -> re.Pattern[str]:
-    return label_pattern(words, roles=ROLES if roles else "")
+    """Role labels (``roles=True``) may follow other text directly; short generic ones (日期) may not."""
+    return label_pattern(words, roles=ROLES if roles else "", isolated=not roles)
 
 
 def as_field(name: str, v: Value | None, *, value: object = None) -> Field | None:

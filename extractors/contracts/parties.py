@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.anchors import NEWLINE, LabelHit, Layout, Value
-from extractors.contracts.values import parse_id_number, parse_party_name, parse_person_name
+from extractors.contracts.values import parse_id_number, parse_party_name, parse_person_name, plausible_name
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,11 @@ def id_after(layout: Layout, hit: LabelHit, party_labels: re.Pattern[str], *, ro
     return Value(value, rest.text[start:end], page, bbox, rest.confidence(start, end))
 
 
+def _weak(layout: Layout, hit: LabelHit) -> bool:
+    """Whether the label's value was looked for below it rather than beside it."""
+    return layout.candidate(hit)[1] in ("below", "next_page")
+
+
 def find_parties(
     layout: Layout,
     patterns: Sequence[re.Pattern[str]],
@@ -53,6 +58,9 @@ def find_parties(
         for hit in layout.find_labels(pattern):
             name = layout.value_at(hit, parse, whole_below=True)
             if name is None or name.value in parties:
+                continue
+            person = not re.search(r"公司|集团|中心|合作社", str(name.value))
+            if person and _weak(layout, hit) and not plausible_name(str(name.value)):
                 continue
             parties[str(name.value)] = Party(name, id_after(layout, hit, party_labels))
         if parties:
