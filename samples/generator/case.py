@@ -179,6 +179,83 @@ def _contract_document(
     return CaseDocument(doc_type, tuple((f"page_{i + 1:02d}.jpg", f) for i, f in enumerate(frames)), pages_of_one=True)
 
 
+@dataclass(frozen=True)
+class CasePlan:
+    """The data of a case before anything is drawn: who applies, what the documents print, what registries hold."""
+
+    business: str
+    business_date: dt.date
+    plant: str | None
+    applicant: Person  # the true person (the registry's)
+    on_card: Person  # what the ID card prints
+    contract: PurchaseFacts | RentalFacts | None  # what the contract prints
+    words: tuple[str, str] | None  # a 大写 replaced by another on the contract
+    facts: dict[str, str]
+    records: dict[str, dict[str, dict[str, Any]]]
+
+
+def plan_case(
+    seed: int, *, business: str, plant: str | None = None, business_date: dt.date = dt.date(2026, 6, 1)
+) -> CasePlan:
+    """Deterministic per (seed, business, plant, date); draws no image, so registry records are cheap to make."""
+    if business not in BUSINESSES:
+        raise ValueError(f"business must be one of {BUSINESSES}")
+    if plant is not None and (plant not in PLANTS or business not in PLANT_BUSINESSES.get(plant, BUSINESSES)):
+        raise ValueError(f"plant {plant!r} does not fit {business}")
+    rng = random.Random(f"case:{seed}:{business}:{plant}:data")
+    applicant = _applicant(rng, business, business_date, plant)
+    on_card = applicant
+    if plant == "wrong_check_digit":
+        on_card = dataclasses.replace(
+            applicant, id_number=applicant.id_number[:17] + _FAR_CHECK[applicant.id_number[17]]
+        )
+    printed_party = applicant
+    if plant == "mismatched_name":
+        other = make_name(rng)
+        while other == applicant.name:
+            other = make_name(rng)
+        printed_party = dataclasses.replace(applicant, name=other)
+    purchases: list[PurchaseFacts] = []
+    rentals: list[RentalFacts] = []
+    contract: PurchaseFacts | RentalFacts | None = None
+    words = None
+    if business in ("purchase_withdrawal", "combination_loan"):
+        f = make_purchase_facts(rng, resale=rng.random() < 0.3)
+        signed = min(business_date, max(applicant.valid_from, business_date - dt.timedelta(days=rng.randint(30, 700))))
+        true = dataclasses.replace(f, buyers=(applicant,), signing_date=signed)
+        purchases.append(true)
+        contract = dataclasses.replace(true, buyers=(printed_party,))
+        if plant == "words_mismatch":
+            wrong = true.total_price + Decimal(rng.choice((10000, 100000, 1000)))
+            words = (rmb_words(true.total_price), rmb_words(wrong))
+    elif business == "rental_withdrawal":
+        f = make_rental_facts(rng)
+        if plant == "lease_not_covering":
+            start, months = business_date - dt.timedelta(days=rng.randint(400, 700)), 12
+        else:
+            start, months = business_date - dt.timedelta(days=rng.randint(15, 300)), rng.choice((12, 24))
+        signed = max(applicant.valid_from, start - dt.timedelta(days=rng.randint(0, 10)))
+        true = dataclasses.replace(f, lessee=applicant, lease_start=start, lease_months=months, signing_date=signed)
+        rentals.append(true)
+        contract = dataclasses.replace(true, lessee=printed_party)
+        if plant == "words_mismatch":
+            wrong = true.monthly_rent + Decimal(rng.choice((100, 500, 1000)))
+            words = (rmb_words(true.monthly_rent), rmb_words(wrong))
+    facts: dict[str, str] = {}
+    if business == "resignation_withdrawal":
+        from stdnum import luhn
+
+        body = "622202" + "".join(rng.choice("0123456789") for _ in range(12))
+        facts["bank_card_number"] = body + luhn.calc_check_digit(body)
+    records = registry_records(
+        people=[applicant],
+        purchases=purchases,
+        rentals=rentals,
+        employment={applicant.id_number: EMPLOYMENT.get(business, "employed")},
+    )
+    return CasePlan(business, business_date, plant, applicant, on_card, contract, words, facts, records)
+
+
 def make_case(
     seed: int,
     *,
@@ -189,96 +266,29 @@ def make_case(
     contract_pages: int | None = None,
     card_difficulty: str = "easy",
 ) -> CaseSample:
-    if business not in BUSINESSES:
-        raise ValueError(f"business must be one of {BUSINESSES}")
-    if plant is not None and (plant not in PLANTS or business not in PLANT_BUSINESSES.get(plant, BUSINESSES)):
-        raise ValueError(f"plant {plant!r} does not fit {business}")
+    """The plan of ``plan_case`` photographed and printed: the same data whatever the form or difficulty."""
     if contract_form not in CONTRACT_FORMS:
         raise ValueError(f"contract_form must be one of {CONTRACT_FORMS}")
-    rng = random.Random(f"case:{seed}:{business}:{plant}")
-    applicant = _applicant(rng, business, business_date, plant)
-    on_card = applicant
-    if plant == "wrong_check_digit":
-        on_card = dataclasses.replace(
-            applicant, id_number=applicant.id_number[:17] + _FAR_CHECK[applicant.id_number[17]]
-        )
+    plan = plan_case(seed, business=business, plant=plant, business_date=business_date)
+    rng = random.Random(f"case:{seed}:{business}:{plant}:render:{contract_form}:{card_difficulty}")
     documents = [
         CaseDocument(
             "id_card_front",
-            (("id_front.jpg", _shoot_cards(on_card, rng, sides=["front"], difficulty=card_difficulty)),),
+            (("id_front.jpg", _shoot_cards(plan.on_card, rng, sides=["front"], difficulty=card_difficulty)),),
         ),
         CaseDocument(
-            "id_card_back", (("id_back.jpg", _shoot_cards(on_card, rng, sides=["back"], difficulty=card_difficulty)),)
+            "id_card_back",
+            (("id_back.jpg", _shoot_cards(plan.on_card, rng, sides=["back"], difficulty=card_difficulty)),),
         ),
     ]
-    purchases: list[PurchaseFacts] = []
-    rentals: list[RentalFacts] = []
-    facts: dict[str, str] = {}
-    printed_party = applicant
-    if plant == "mismatched_name":
-        other = make_name(rng)
-        while other == applicant.name:
-            other = make_name(rng)
-        printed_party = dataclasses.replace(applicant, name=other)
-    if business in ("purchase_withdrawal", "combination_loan"):
-        f = make_purchase_facts(rng, resale=rng.random() < 0.3)
-        signed = min(business_date, max(applicant.valid_from, business_date - dt.timedelta(days=rng.randint(30, 700))))
-        true = dataclasses.replace(f, buyers=(applicant,), signing_date=signed)
-        purchases.append(true)
-        printed = dataclasses.replace(true, buyers=(printed_party,))
-        words = None
-        if plant == "words_mismatch":
-            words = (
-                rmb_words(true.total_price),
-                rmb_words(true.total_price + Decimal(rng.choice((10000, 100000, 1000)))),
-            )
-        pdf = _contract_pdf(printed, rng, pages=contract_pages, words=words)
-        documents.append(
-            _contract_document(
-                "purchase_contract", pdf, rng, form=contract_form, name="purchase_contract", difficulty="easy"
-            )
-        )
-    elif business == "rental_withdrawal":
-        f = make_rental_facts(rng)
-        if plant == "lease_not_covering":
-            start = business_date - dt.timedelta(days=rng.randint(400, 700))
-            months = 12
-        else:
-            start = business_date - dt.timedelta(days=rng.randint(15, 300))
-            months = rng.choice((12, 24))
-        true = dataclasses.replace(
-            f,
-            lessee=applicant,
-            lease_start=start,
-            lease_months=months,
-            signing_date=max(applicant.valid_from, start - dt.timedelta(days=rng.randint(0, 10))),
-        )
-        rentals.append(true)
-        printed = dataclasses.replace(true, lessee=printed_party)
-        words = None
-        if plant == "words_mismatch":
-            words = (rmb_words(true.monthly_rent), rmb_words(true.monthly_rent + Decimal(rng.choice((100, 500, 1000)))))
-        pdf = _contract_pdf(printed, rng, pages=contract_pages, words=words)
-        documents.append(
-            _contract_document(
-                "rental_agreement", pdf, rng, form=contract_form, name="rental_agreement", difficulty="easy"
-            )
-        )
-    if business == "resignation_withdrawal":
-        from stdnum import luhn
-
-        body = "622202" + "".join(rng.choice("0123456789") for _ in range(12))
-        facts["bank_card_number"] = body + luhn.calc_check_digit(body)
+    if plan.contract is not None:
+        doc_type = "purchase_contract" if isinstance(plan.contract, PurchaseFacts) else "rental_agreement"
+        pdf = _contract_pdf(plan.contract, rng, pages=contract_pages, words=plan.words)
+        documents.append(_contract_document(doc_type, pdf, rng, form=contract_form, name=doc_type, difficulty="easy"))
     if plant == "missing_material":
         documents = [d for d in documents if d.doc_type != "id_card_back"]
-    records = registry_records(
-        people=[applicant],
-        purchases=purchases,
-        rentals=rentals,
-        employment={applicant.id_number: EMPLOYMENT.get(business, "employed")},
-    )
     name = f"case_{seed:03d}_{business}" + (f"_{plant}" if plant else "")
-    return CaseSample(name, business, business_date, applicant, plant, tuple(documents), facts, records)
+    return CaseSample(name, business, business_date, plan.applicant, plant, tuple(documents), plan.facts, plan.records)
 
 
 def write_case(sample: CaseSample, out: Path) -> list[Path]:

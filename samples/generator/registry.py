@@ -6,7 +6,10 @@ is generated with it (see ``python -m samples.generator registry``) so the commi
 
 from __future__ import annotations
 
+import argparse
+import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from samples.generator.contract_values import PurchaseFacts, RentalFacts, money
@@ -71,3 +74,82 @@ def registry_document(records: Mapping[str, Mapping[str, Any]], *, note: str = "
         "note": note or "fake registry records for generated samples; every person and contract is invented",
         "sources": {s: dict(sorted(records.get(s, {}).items())) for s in SOURCES},
     }
+
+
+# --- records from the ground truth of sample sets on disk ------------------------------------------------
+def merge(into: dict[str, dict[str, dict[str, Any]]], more: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:
+    for source, by_key in more.items():
+        target = into.setdefault(source, {})
+        for key, record in by_key.items():
+            target[key] = {**target.get(key, {}), **record}
+
+
+def records_from_truth(root: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """Records for every sample under ``root``: ID-card sets (``ground_truth.json``), contract sets
+    (``truth.jsonl``) and cases written by ``samples.generator case`` (their ``registry.json``)."""
+    out: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in SOURCES}
+    for path in sorted(root.rglob("ground_truth.json")):
+        for capture in json.loads(path.read_text(encoding="utf-8")).get("captures", []):
+            person: dict[str, Any] = {}
+            for doc in capture.get("documents", []):
+                person.update(doc.get("fields", {}))
+            if person.get("id_number"):
+                keep = ("name", "sex", "birth_date", "valid_from", "valid_until")
+                merge(out, {"public_security": {person["id_number"]: {k: person[k] for k in keep if k in person}}})
+    for path in sorted(root.rglob("truth.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line) if line.strip() else {}
+            merge(out, _contract_records(item.get("doc_type", ""), item.get("truth", {})))
+    for path in sorted(root.rglob("registry.json")):
+        if path.parent != root and (path.parent / "case.json").exists():
+            merge(out, json.loads(path.read_text(encoding="utf-8"))["sources"])
+    return out
+
+
+def _contract_records(doc_type: str, t: Mapping[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    out: dict[str, dict[str, dict[str, Any]]] = {"public_security": {}, "housing": {}, "tax": {}}
+    if doc_type == "purchase_contract" and t.get("contract_number"):
+        buyers = t.get("buyers") or [{"name": t.get("buyer_name"), "id_number": t.get("buyer_id_number")}]
+        out["housing"][t["contract_number"]] = {
+            "buyer_id_number": [b["id_number"] for b in buyers],
+            "buyer_name": [b["name"] for b in buyers],
+            **{k: t[k] for k in ("property_address", "floor_area", "total_price", "signing_date") if k in t},
+        }
+        out["tax"][t["contract_number"]] = {"total_price": t.get("total_price"), "invoice": "issued"}
+        for b in buyers:
+            out["public_security"][b["id_number"]] = {"name": b["name"]}
+    elif doc_type == "rental_agreement":
+        for role in ("lessor", "lessee"):
+            if t.get(f"{role}_id_number"):
+                out["public_security"][t[f"{role}_id_number"]] = {"name": t.get(f"{role}_name")}
+    return out
+
+
+def demo_case_records(seed: int = 0) -> dict[str, dict[str, dict[str, Any]]]:
+    """The records of the cases ``python -m samples.generator case --seed 0`` writes, one per business."""
+    from samples.generator.case import BUSINESSES, plan_case
+
+    out: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in SOURCES}
+    for business in BUSINESSES:
+        merge(out, plan_case(seed, business=business).records)
+    return out
+
+
+# --- ``python -m samples.generator registry`` -----------------------------------------------------------
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, required=True, help="the registry JSON file to write")
+    p.add_argument("roots", nargs="*", type=Path, help="sample folders whose ground truth to include")
+    p.add_argument("--demo-seed", type=int, default=0, help="include the demo cases of this seed (-1: none)")
+
+
+def run(args: argparse.Namespace) -> int:
+    records: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in SOURCES}
+    if args.demo_seed >= 0:
+        merge(records, demo_case_records(args.demo_seed))
+    for root in args.roots:
+        merge(records, records_from_truth(root))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    doc = registry_document(records)
+    args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({"out": str(args.out), **{s: len(doc["sources"][s]) for s in SOURCES}}))
+    return 0

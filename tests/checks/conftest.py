@@ -169,6 +169,14 @@ def money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-@pytest.fixture(params=["purchase_withdrawal", "rental_withdrawal", "resignation_withdrawal", "retirement_withdrawal", "combination_loan"])
+@pytest.fixture(
+    params=[
+        "purchase_withdrawal",
+        "rental_withdrawal",
+        "resignation_withdrawal",
+        "retirement_withdrawal",
+        "combination_loan",
+    ]
+)
 def any_business(request) -> str:
     return request.param

@@ -96,7 +96,9 @@ PLANTED = [
     Planted(
         "id_number.region",
         T,
-        lambda c: docs(c, 0, id_number="999999" + c.person.id_number[6:17] + id_check_digit("999999" + c.person.id_number[6:17])),
+        lambda c: docs(
+            c, 0, id_number="999999" + c.person.id_number[6:17] + id_check_digit("999999" + c.person.id_number[6:17])
+        ),
     ),
     Planted("id_number.birth_date", T, lambda c: docs(c, 0, birth_date="1961-02-03")),
     Planted("id_number.sex", T, lambda c: docs(c, 0, sex="女" if c.person.sex == "男" else "男")),
@@ -153,7 +155,11 @@ PLANTED = [
         note="card replaced",
     ),
     Planted(
-        "registry.housing", L, lambda c: {"registry": _registry_with(c, "housing", c.documents[2].value("contract_number"), buyer_id_number=["x"])}
+        "registry.housing",
+        L,
+        lambda c: {
+            "registry": _registry_with(c, "housing", c.documents[2].value("contract_number"), buyer_id_number=["x"])
+        },
     ),
     Planted(
         "registry.tax",
@@ -322,7 +328,9 @@ def test_two_id_cards_alike_in_layout_but_of_two_people_are_not_duplicates():
     other = make_doc("id_card_front", {k: f.value for k, f in other_front.fields.items()}, phashes=(phash,))
     report = case.run(documents=(front, case.documents[1], other), registry=None)
     assert "duplicates.document" not in rules_of(report)
-    same = make_doc("id_card_front", {k: f.value for k, f in case.documents[0].fields.items()}, phashes=("a5a5a5a5a5a5a5a4",))
+    same = make_doc(
+        "id_card_front", {k: f.value for k, f in case.documents[0].fields.items()}, phashes=("a5a5a5a5a5a5a5a4",)
+    )
     report = case.run(documents=(front, case.documents[1], same), registry=None)
     assert "duplicates.document" in rules_of(report)
 
@@ -342,3 +350,22 @@ def test_findings_are_sorted_errors_first():
     order = [f.severity for f in report.findings]
     assert order == sorted(order, key=[Severity.ERROR, Severity.WARNING, Severity.INFO].index)
     assert BUSINESS_DATE.isoformat() == report.business_date
+
+
+def test_number_repaired_by_the_extractor_is_reported_as_read():
+    """A card printed with a wrong check digit may be 'repaired' by the extractor into another valid number; the
+    number as read (Field.raw) still shows the failure, so the clerk is told."""
+    case = consistent_case(T, 2)
+    true = case.person.id_number
+    read = true[:17] + ("3" if true[17] != "3" else "5")
+    front = case.documents[0]
+    fields = dict(front.fields)
+    fields["id_number"] = dataclasses.replace(fields["id_number"], raw=f"公民身份号码{read}")
+    repaired = dataclasses.replace(front, fields=fields)
+    report = case.run(documents=case.replace(0, repaired))
+    (f,) = [f for f in report.findings if f.rule == "id_number.check_digit"]
+    assert f.severity == Severity.WARNING and read[-4:] in f.message
+    # A reading that already passes, or raw text of the same number, says nothing.
+    fields["id_number"] = dataclasses.replace(fields["id_number"], raw=f"公民身份号码 {true}")
+    same = dataclasses.replace(front, fields=fields)
+    assert "id_number.check_digit" not in rules_of(case.run(documents=case.replace(0, same)))
