@@ -54,35 +54,32 @@ class DevPki:
 
     @property
     def root_cert(self) -> x509.Certificate:
-        from certomancer.registry import CertLabel
-
-        return self.arch.get_cert(CertLabel("root"))
+        return self.cert("root")
 
     @property
     def root_pem_path(self) -> Path:
         return self.directory / "root.cert.pem"
 
     def cert(self, label: str) -> x509.Certificate:
-        from certomancer.registry import CertLabel
-
-        return self.arch.get_cert(CertLabel(label))
+        return _parsed_cert(self.arch, label)
 
     def chain(self, label: str) -> list[x509.Certificate]:
         """The issuers of ``label`` up to and including the root."""
         from certomancer.registry import CertLabel
 
-        return [self.arch.get_cert(c) for c in self.arch.get_chain(CertLabel(label))]
+        return [_parsed_cert(self.arch, str(c)) for c in self.arch.get_chain(CertLabel(label))]
 
     def signer(self, label: str = "signer") -> SimpleSigner:
-        from certomancer.registry import CertLabel, KeyLabel
-        from pyhanko.sign.signers import SimpleSigner
+        from certomancer.registry import KeyLabel
         from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        from signing.inmemory import LoadedKeySigner
 
         if label not in SIGNER_LABELS:
             raise ConfigError(f"unknown dev signer {label!r}; one of {', '.join(SIGNER_LABELS)}")
         key = self.arch.key_set.get_private_key(KeyLabel(label))
-        return SimpleSigner(
-            signing_cert=self.arch.get_cert(CertLabel(label)),
+        return LoadedKeySigner(
+            signing_cert=self.cert(label),
             signing_key=key,
             cert_registry=SimpleCertificateStore.from_certs(self.chain(label)),
         )
@@ -94,6 +91,22 @@ class DevPki:
 
     def private_key_pem_path(self, label: str) -> Path:
         return self.directory / "keys" / f"{label}.key.pem"
+
+
+_parsed: dict[tuple[int, str], x509.Certificate] = {}
+
+
+def _parsed_cert(arch: PKIArchitecture, label: str) -> x509.Certificate:
+    """The certificate re-read from its DER bytes. Certomancer hands out objects built field by field, which
+    asn1crypto re-serialises on every dump (about 0.1 s per signature); a parsed object keeps its bytes."""
+    from asn1crypto import x509 as asn1_x509
+    from certomancer.registry import CertLabel
+
+    key = (id(arch), label)
+    cert = _parsed.get(key)
+    if cert is None:
+        cert = _parsed[key] = asn1_x509.Certificate.load(arch.get_cert(CertLabel(label)).dump())
+    return cert
 
 
 def load_dev_pki(directory: Path) -> DevPki:
