@@ -20,7 +20,7 @@ from extractors.normalize import DIGIT_LOOKALIKES, add_years, is_cjk, make_date,
 
 VALIDITY_YEARS = (5, 10, 20)
 REPAIRED = 0.7
-_AUTHORITY_CHARS = re.compile(r"[\u4e00-\u9fff()（）0-9]")
+_AUTHORITY_CHARS = re.compile(r"[\u4e00-\u9fff()（）]")
 _DATE8 = re.compile(r"((?:19|20)\d{2})\D{0,2}(\d{2})\D{0,2}(\d{2})")
 
 
@@ -88,15 +88,34 @@ class _BackReader:
         self.fields: dict[str, Field] = {}
         self.warnings: list[str] = []
 
-    def authority(self) -> None:
+    def _authority_spans(self) -> list[Span]:
+        """The value beside 签发机关; when OCR garbled the label, the text after ``机关`` or a line naming 公安."""
         hit = self.hits.get("签发机关")
-        if hit is None:
-            self.warnings.append("issuing_authority: not found / 未识别到签发机关")
-            return
-        spans = [s.strip(lambda c: bool(_AUTHORITY_CHARS.match(c))) for s in _span_after(hit, self.lines)]
-        spans = [s for s in spans if s.text]
+        if hit is not None:
+            return _span_after(hit, self.lines)
+        for ln in self.lines:
+            at = ln.text.find("机关")
+            if at >= 0 and len(ln.text) > at + 3:
+                return [ln.span(at + 2)]
+        for ln in self.lines:
+            if "公安" in ln.text:
+                # A garbled label may stand before the name: four characters, one of them from 签发机关.
+                garbled_label = ln.text.find("公安") >= 6 and any(c in "签发机关" for c in ln.text[:4])
+                return [ln.span(4 if garbled_label else 0)]
+        return []
+
+    def authority(self) -> None:
+        spans = []
+        for s in self._authority_spans():
+            s = s.strip(lambda c: bool(_AUTHORITY_CHARS.match(c)))
+            # Up to the first character no authority name holds: dates beside it are the validity row.
+            end = next((i for i in range(s.start, s.end) if not _AUTHORITY_CHARS.match(s.line.text[i])), s.end)
+            if end > s.start:
+                spans.append(Span(s.line, s.start, end))
+            if end < s.end:
+                break
         if not spans:
-            self.warnings.append("issuing_authority: no value beside the label / 签发机关无内容")
+            self.warnings.append("issuing_authority: not found / 未识别到签发机关")
             return
         # A long authority wraps under itself, above the validity row.
         stop = self.hits.get("有效期限")
@@ -108,7 +127,7 @@ class _BackReader:
                 break
             if ln.bbox[1] - last.bbox[3] > 0.8 * self.h or abs(ln.bbox[0] - spans[0].bbox[0]) > 1.5 * self.h:
                 break
-            if not _AUTHORITY_CHARS.match(ln.text[0]) or any(c.isdigit() for c in ln.text):
+            if not all(_AUTHORITY_CHARS.match(c) for c in ln.text):
                 break
             spans.append(ln.span())
             last = ln

@@ -124,7 +124,7 @@ def desk_texture(w: int, h: int, rng: random.Random, kind: str | None = None) ->
     """A BGR float32 desk: wood grain, grey laminate, woven cloth, or the dark/light pad of a document camera."""
     kind = kind or rng.choice(["wood", "grey", "cloth", "dark_pad", "light_pad"])
     nrng = np.random.default_rng(rng.getrandbits(32))
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    yy, xx = (a.astype(np.float32) for a in np.ogrid[0:h, 0:w])
     if kind == "wood":
         base = np.array([rng.randint(60, 90), rng.randint(100, 130), rng.randint(140, 175)], np.float32)
         warp = cv2.resize(nrng.normal(0, 1, (h // 64 + 2, w // 64 + 2)).astype(np.float32), (w, h))
@@ -132,8 +132,8 @@ def desk_texture(w: int, h: int, rng: random.Random, kind: str | None = None) ->
         tex = base * (0.8 + 0.25 * grain[..., None])
     elif kind == "cloth":
         base = np.array([rng.randint(90, 160), rng.randint(60, 120), rng.randint(40, 90)], np.float32)
-        weave = (np.sin(xx * 1.3) * np.sin(yy * 1.3)) * 0.5 + 0.5
-        tex = base * (0.85 + 0.2 * weave[..., None])
+        weave = (np.sin(xx * 0.7) * np.sin(yy * 0.7)) * 0.5 + 0.5
+        tex = base * (0.9 + 0.12 * weave[..., None])
     elif kind == "dark_pad":
         tex = np.full((h, w, 3), rng.randint(25, 55), np.float32)
     elif kind == "light_pad":
@@ -141,7 +141,7 @@ def desk_texture(w: int, h: int, rng: random.Random, kind: str | None = None) ->
     else:
         tex = np.full((h, w, 3), rng.randint(110, 160), np.float32)
     blotch = cv2.resize(nrng.normal(0, 1, (h // 128 + 2, w // 128 + 2)).astype(np.float32), (w, h))
-    tex = tex * (1 + 0.04 * blotch[..., None]) + nrng.normal(0, 3, (h, w, 1)).astype(np.float32)
+    tex = tex * (1 + 0.04 * blotch[..., None]) + nrng.normal(0, 2, (h, w, 1)).astype(np.float32)
     return tex
 
 
@@ -172,21 +172,26 @@ def _place(
     doc, alpha = np.rot90(doc, k), np.rot90(alpha, k)
     h1, w1 = doc.shape[:2]
     cx0, cy0, cx1, cy1 = cell
-    fit = min((cx1 - cx0) / w1, (cy1 - cy0) / h1)
-    scale = fit * _u(rng, fill) * 0.92  # 0.92: room for the tilt
+    tilt = _u(rng, p.tilt_deg) * rng.choice((-1, 1))
+    keystone = _u(rng, p.keystone)
+    # Scale so the tilted, keystoned document still fits its cell; ``fill`` then leaves room to move it.
+    c, s_ = abs(np.cos(np.radians(tilt))), abs(np.sin(np.radians(tilt)))
+    bw, bh = w1 * c + h1 * s_, w1 * s_ + h1 * c
+    fit = min((cx1 - cx0) / bw, (cy1 - cy0) / bh) / (1 + 2 * keystone) * 0.96
+    scale = fit * _u(rng, fill)
     sw, sh = max(int(w1 * scale), 8), max(int(h1 * scale), 8)
     doc = cv2.resize(np.ascontiguousarray(doc), (sw, sh), interpolation=cv2.INTER_AREA)
     alpha = cv2.resize(np.ascontiguousarray(alpha), (sw, sh), interpolation=cv2.INTER_AREA)
 
-    tilt = _u(rng, p.tilt_deg) * rng.choice((-1, 1))
-    slack_x, slack_y = max((cx1 - cx0) - sw * 1.1, 0) / 2, max((cy1 - cy0) - sh * 1.1, 0) / 2
+    slack_x = max((cx1 - cx0) - (sw * c + sh * s_), 0) / 2
+    slack_y = max((cy1 - cy0) - (sw * s_ + sh * c), 0) / 2
     centre = np.array(
         [(cx0 + cx1) / 2 + rng.uniform(-slack_x, slack_x), (cy0 + cy1) / 2 + rng.uniform(-slack_y, slack_y)]
     )
     rot = cv2.getRotationMatrix2D((0, 0), tilt, 1.0)[:, :2]
     src = np.array([[0, 0], [sw, 0], [sw, sh], [0, sh]], np.float32)
     dst = (src - [sw / 2, sh / 2]) @ rot.T + centre
-    ks = _u(rng, p.keystone) * max(sw, sh)
+    ks = keystone * max(sw, sh)
     dst = dst + np.array([[rng.uniform(-ks, ks), rng.uniform(-ks, ks)] for _ in range(4)])
     # Keep the whole document inside its cell: tilt and keystone must not push a corner out of the frame.
     margin = 0.02 * min(cx1 - cx0, cy1 - cy0)
@@ -206,24 +211,35 @@ def _place(
 
 
 # --- optics and sensor ----------------------------------------------------------------------------------
-def _lighting(img: np.ndarray, p: CameraParams, rng: random.Random, log: dict) -> np.ndarray:
+def _lighting(img: np.ndarray, p: CameraParams, rng: random.Random, log: dict, quads: Sequence[Quad]) -> np.ndarray:
+    """Light falls off across the frame and towards the corners; an LED may leave a glare spot. All smooth, so the
+    maps are computed at 1/8 scale and enlarged."""
     h, w = img.shape[:2]
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    sh, sw = h // 8 + 1, w // 8 + 1
+    yy, xx = np.ogrid[0:sh, 0:sw]
+    yy, xx = yy.astype(np.float32) * 8, xx.astype(np.float32) * 8
     angle = rng.uniform(0, 2 * np.pi)
     ramp = ((xx - w / 2) * np.cos(angle) + (yy - h / 2) * np.sin(angle)) / max(w, h)
     gradient = _u(rng, p.light_gradient)
     vignette = 1 - 0.12 * (((xx - w / 2) / w) ** 2 + ((yy - h / 2) / h) ** 2)
     exposure = _u(rng, p.exposure)
+    gain = cv2.resize(((1 - gradient * ramp) * vignette * exposure).astype(np.float32), (w, h))
     tint = np.array([rng.uniform(0.95, 1.03), 1.0, rng.uniform(0.97, 1.05)], np.float32)  # warm/cool LEDs
-    img = img * ((1 - gradient * ramp) * vignette * exposure)[..., None] * tint
+    img = img * gain[..., None] * tint
     log.update(exposure=round(exposure, 3), light_gradient=round(gradient, 3))
     if rng.random() < p.glare_probability:
         strength = _u(rng, p.glare_strength)
-        gx, gy = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h
+        if quads and rng.random() < 0.75:  # the LED reflects off the glossy card, seldom off a matte desk
+            q = np.array(rng.choice(list(quads)))
+            t = rng.uniform(0.15, 0.85), rng.uniform(0.15, 0.85)
+            top, bottom = q[0] + (q[1] - q[0]) * t[0], q[3] + (q[2] - q[3]) * t[0]
+            gx, gy = top + (bottom - top) * t[1]
+        else:
+            gx, gy = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h
         radius = rng.uniform(0.05, 0.12) * max(w, h)
         blob = np.exp(-(((xx - gx) / radius) ** 2 + ((yy - gy) / (radius * rng.uniform(0.5, 1.0))) ** 2))
-        img = img + (255 * strength * blob)[..., None]
-        log.update(glare_strength=round(strength, 3), glare_x=round(gx), glare_y=round(gy))
+        img = img + cv2.resize((255 * strength * blob).astype(np.float32), (w, h))[..., None]
+        log.update(glare_strength=round(strength, 3), glare_x=round(float(gx)), glare_y=round(float(gy)))
     return img
 
 
@@ -255,11 +271,13 @@ def shoot(
     frame_size: tuple[int, int] | None = None,
     desk: str | None = None,
     fill: tuple[float, float] | None = None,
+    jpeg_quality: int | None = None,
 ) -> CameraShot:
     """Photographs ``documents`` (RGB renderings, optional L masks for their outline) lying side by side.
 
     ``fill`` overrides the difficulty's range for how much of its share of the frame each document covers
-    (an ID card lies small under a camera framed for A4; a contract page fills it)."""
+    (an ID card lies small under a camera framed for A4; a contract page fills it). ``frame_size`` and
+    ``jpeg_quality`` pin what the difficulty would draw (small committed samples)."""
     if difficulty not in PRESETS:
         raise ValueError(f"difficulty must be one of {DIFFICULTIES}, not {difficulty!r}")
     p = PRESETS[difficulty]
@@ -280,9 +298,10 @@ def shoot(
         frame = frame * (1 - 0.35 * shadow)
         frame = frame * (1 - af) + warped.astype(np.float32) * af
         placements.append(placement)
-    frame = _lighting(frame, p, rng, log)
+    frame = _lighting(frame, p, rng, log, [pl.quad for pl in placements])
     frame = _optics(frame, p, rng, log)
-    quality = rng.randint(*p.jpeg_quality)
+    quality = rng.randint(*p.jpeg_quality)  # drawn even when overridden, so the other draws stay the same
+    quality = jpeg_quality or quality
     ok, buf = cv2.imencode(".jpg", np.clip(frame, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok, "OpenCV failed to encode a JPEG"
     log.update(jpeg_quality=quality)

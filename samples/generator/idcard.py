@@ -77,7 +77,15 @@ def capture_seed(seed: int, index: int) -> int:
     return random.Random(f"idcard:{seed}:{index}").getrandbits(48)
 
 
-def make_capture(index: int, *, seed: int, difficulty: str, sides: str = "front") -> IdCardCapture:
+def make_capture(
+    index: int,
+    *,
+    seed: int,
+    difficulty: str,
+    sides: str = "front",
+    frame_size: tuple[int, int] | None = None,
+    jpeg_quality: int | None = None,
+) -> IdCardCapture:
     if sides not in SIDES:
         raise ValueError(f"sides must be one of {sorted(SIDES)}, not {sides!r}")
     s = capture_seed(seed, index)
@@ -89,7 +97,15 @@ def make_capture(index: int, *, seed: int, difficulty: str, sides: str = "front"
     ]
     masks = [rounded_alpha(img.size) for img in images]
     fill = (PAIR_FILL if len(images) > 1 else CARD_FILL)[difficulty]
-    shot = shoot(images, seed=rng.getrandbits(32), difficulty=difficulty, masks=masks, fill=fill)
+    shot = shoot(
+        images,
+        seed=rng.getrandbits(32),
+        difficulty=difficulty,
+        masks=masks,
+        fill=fill,
+        frame_size=frame_size,
+        jpeg_quality=jpeg_quality,
+    )
     name = f"idcard_{index:04d}_{difficulty}_{sides}.jpg"
     return IdCardCapture(name, s, SIDES[sides], person, shot)
 
@@ -109,13 +125,22 @@ def plan(count: int, difficulties: Sequence[str] = DIFFICULTIES, *, pair_every: 
 
 
 def generate_set(
-    out_dir: Path, *, count: int, seed: int, difficulties: Sequence[str] = DIFFICULTIES, pair_every: int = 8
+    out_dir: Path,
+    *,
+    count: int,
+    seed: int,
+    difficulties: Sequence[str] = DIFFICULTIES,
+    pair_every: int = 8,
+    frame_size: tuple[int, int] | None = None,
+    jpeg_quality: int | None = None,
 ) -> dict:
     """Writes ``count`` JPEG frames and ``ground_truth.json`` into ``out_dir``; returns the ground truth."""
     out_dir.mkdir(parents=True, exist_ok=True)
     captures = []
     for i, (difficulty, sides) in enumerate(plan(count, difficulties, pair_every=pair_every)):
-        cap = make_capture(i, seed=seed, difficulty=difficulty, sides=sides)
+        cap = make_capture(
+            i, seed=seed, difficulty=difficulty, sides=sides, frame_size=frame_size, jpeg_quality=jpeg_quality
+        )
         (out_dir / cap.file_name).write_bytes(cap.shot.jpeg)
         captures.append(cap.ground_truth())
     truth = {
@@ -123,6 +148,8 @@ def generate_set(
         "format_version": FORMAT_VERSION,
         "seed": seed,
         "count": count,
+        "frame_size": list(frame_size) if frame_size else None,
+        "jpeg_quality": jpeg_quality,
         "note": "fake identities: names, addresses and ID numbers are invented (valid GB 11643 check digits)",
         "captures": captures,
     }
@@ -137,6 +164,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--difficulty", default=",".join(DIFFICULTIES), help="comma-separated: easy,medium,hard")
     p.add_argument("--pair-every", type=int, default=8, help="every Nth frame shows both sides (0: never)")
+    p.add_argument("--frame-size", default=None, help="WxH for every frame (default: drawn per frame)")
+    p.add_argument("--jpeg-quality", type=int, default=None, help="JPEG quality for every frame (default: drawn)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -144,8 +173,20 @@ def run(args: argparse.Namespace) -> int:
     unknown = sorted(set(difficulties) - set(DIFFICULTIES))
     if unknown or not difficulties or args.count < 1:
         raise SystemExit(f"bad arguments: --count ≥ 1 and --difficulty from {','.join(DIFFICULTIES)}")
+    frame_size = None
+    if args.frame_size:
+        w, _, h = args.frame_size.lower().partition("x")
+        if not (w.isdigit() and h.isdigit()):
+            raise SystemExit("bad arguments: --frame-size is WxH, e.g. 1600x1200")
+        frame_size = (int(w), int(h))
     truth = generate_set(
-        args.out, count=args.count, seed=args.seed, difficulties=difficulties, pair_every=args.pair_every
+        args.out,
+        count=args.count,
+        seed=args.seed,
+        difficulties=difficulties,
+        pair_every=args.pair_every,
+        frame_size=frame_size,
+        jpeg_quality=args.jpeg_quality,
     )
     print(json.dumps({"out": str(args.out), "captures": len(truth["captures"]), "seed": args.seed}))
     return 0

@@ -1,0 +1,88 @@
+"""OCR pages for the ID-card extractor tests, transcribed from what PaddleOCR (PP-OCRv6 small) printed for
+generated captures: labels merged with values, rows split in two, a row missing, traditional variants."""
+
+from __future__ import annotations
+
+from domain.models import OcrPage, TextLine
+
+
+def page(
+    *lines: tuple[str, tuple[float, float, float, float], float], width: float = 1000, height: float = 631
+) -> OcrPage:
+    return OcrPage(tuple(TextLine(t, c, b) for t, b, c in lines), width, height, "paddle")
+
+
+# Labels and values merged by OCR, the address over three lines (idcard_0007_medium_both, front).
+MERGED_FRONT = page(
+    ("姓名彭芳强", (150, 397, 479, 476), 0.996),
+    ("性别女民族汉", (153, 496, 646, 572), 0.951),
+    ("出生1985年6月1日", (156, 593, 643, 658), 0.999),
+    ("住址浙江省杭州市西湖区新华街", (151, 684, 797, 752), 1.0),
+    ("781号紫荆公寓26栋3单元2", (305, 751, 786, 815), 0.987),
+    ("003室", (302, 817, 421, 867), 1.0),
+    ("公民身份号码", (151, 958, 362, 1005), 1.0),
+    ("330106198506014685", (456, 941, 1050, 1003), 1.0),
+    width=1300,
+    height=1100,
+)
+MERGED_FRONT_TRUTH = {
+    "name": "彭芳强",
+    "sex": "女",
+    "ethnicity": "汉",
+    "birth_date": "1985-06-01",
+    "address": "浙江省杭州市西湖区新华街781号紫荆公寓26栋3单元2003室",
+    "id_number": "330106198506014685",
+}
+
+# Labels apart from values, the date split from 日, the 性别 row not detected at all, a photo-box blob (flat f1).
+SPLIT_FRONT = page(
+    ("口", (853, 47, 1324, 634), 0.388),
+    ("姓名", (96, 107, 267, 163), 1.0),
+    ("沈春伟", (265, 89, 460, 164), 0.999),
+    ("民族回", (433, 198, 665, 277), 1.0),
+    ("出生", (98, 321, 228, 372), 1.0),
+    ("2001年7月26", (272, 308, 651, 371), 1.0),
+    ("日", (658, 328, 691, 365), 1.0),
+    ("住址", (95, 419, 223, 482), 1.0),
+    ("广东省广州市天河区和平街", (280, 416, 859, 469), 1.0),
+    ("235号", (269, 484, 411, 546), 1.0),
+    ("公民身份号码", (101, 745, 344, 789), 1.0),
+    ("44010620010726261X", (470, 722, 1207, 780), 1.0),
+    width=1370,
+    height=864,
+)
+
+BACK_LONG_TERM = page(
+    ("中华人民共和国", (441, 111, 1085, 188), 1.0),
+    ("居民身份证", (399, 274, 1113, 404), 1.0),
+    ("签发机关", (218, 654, 387, 705), 1.0),
+    ("北京市公安局海淀分局", (462, 649, 942, 705), 1.0),
+    ("有效期限", (218, 756, 385, 807), 1.0),
+    ("2015.10.07-长期", (464, 755, 812, 803), 1.0),
+    width=1370,
+    height=864,
+)
+
+# The 签发机关 label garbled, the 有效期限 label unreadable (idcard_0005_hard_back, cropped).
+GARBLED_BACK = page(
+    ("中华人民共和国", (314, 76, 795, 140), 1.0),
+    ("居民身份证", (287, 191, 815, 299), 1.0),
+    ("当京机关广州市公安局天河分局", (157, 454, 693, 519), 0.86),
+    ("有丝新港", (160, 549, 286, 589), 0.34),
+    ("2021.11.01-2041.11.01", (332, 537, 696, 582), 0.99),
+)
+
+
+def front_page(number: str, *, birth: str = "1985年6月1日", sex: str = "女") -> OcrPage:
+    """The merged front with another ID-number reading, printed birth date or sex."""
+    lines = [
+        TextLine(
+            {"330106198506014685": number, "出生1985年6月1日": f"出生{birth}", "性别女民族汉": f"性别{sex}民族汉"}.get(
+                ln.text, ln.text
+            ),
+            ln.confidence,
+            ln.bbox,
+        )
+        for ln in MERGED_FRONT.lines
+    ]
+    return OcrPage(tuple(lines), MERGED_FRONT.width, MERGED_FRONT.height, "paddle")

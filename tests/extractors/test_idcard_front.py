@@ -1,0 +1,91 @@
+import pytest
+from idcard_pages import MERGED_FRONT, MERGED_FRONT_TRUTH, SPLIT_FRONT, front_page
+
+from domain.models import OcrPage, TextLine
+from extractors.idcard.front import IdCardFrontExtractor
+
+FRONT = IdCardFrontExtractor()
+VALID = MERGED_FRONT_TRUTH["id_number"]
+
+
+def values(extraction):
+    return {k: f.value for k, f in extraction.fields.items()}
+
+
+def test_labels_merged_with_values():
+    ex = FRONT.extract([MERGED_FRONT])
+    assert values(ex) == MERGED_FRONT_TRUTH
+    assert ex.warnings == ()
+
+
+def test_every_field_has_evidence_on_the_page():
+    ex = FRONT.extract([MERGED_FRONT])
+    for f in ex.fields.values():
+        assert f.page == 0 and 0.9 <= f.confidence <= 1.0
+        x0, y0, x1, y1 = f.bbox
+        assert 0 <= x0 < x1 <= MERGED_FRONT.width and 0 <= y0 < y1 <= MERGED_FRONT.height
+    # The name's box excludes the label that shares its line; the address spans its three lines.
+    assert ex.fields["name"].bbox[0] > 150 + (479 - 150) * 0.35
+    assert ex.fields["address"].bbox[1] == 684 and ex.fields["address"].bbox[3] == 867
+
+
+def test_labels_apart_from_values_and_a_missing_row():
+    ex = FRONT.extract([SPLIT_FRONT])
+    assert values(ex) == {
+        "name": "沈春伟",
+        "sex": "男",  # the 性别 row was not detected: read from the number's 17th digit
+        "ethnicity": "回",
+        "birth_date": "2001-07-26",
+        "address": "广东省广州市天河区和平街235号",
+        "id_number": "44010620010726261X",
+    }
+    assert any(w.startswith("sex: printed sex unreadable") for w in ex.warnings)
+    assert ex.fields["sex"].confidence < ex.fields["id_number"].confidence
+
+
+def test_lookalike_letters_in_the_number():
+    ex = FRONT.extract([front_page("33O1O6198506O14685")])
+    assert ex.fields["id_number"].value == VALID
+    assert any("id_number: OCR misreading repaired" in w for w in ex.warnings)
+
+
+def test_misread_digit_repaired_with_the_printed_birth_date_and_warned():
+    wrong = VALID[:11] + "8" + VALID[12:]  # month 06 read as 08
+    ex = FRONT.extract([front_page(wrong)])
+    assert ex.fields["id_number"].value == VALID
+    assert ex.fields["id_number"].confidence < 0.8
+    assert any("id_number: OCR misreading repaired" in w for w in ex.warnings)
+
+
+def test_unrepairable_number_left_as_read_with_a_warning():
+    wrong = VALID[:17] + "3"
+    ex = FRONT.extract([front_page(wrong, birth="", sex="")])
+    assert ex.fields["id_number"].value == wrong
+    assert ex.fields["id_number"].confidence <= 0.3
+    assert any("fails the GB 11643 check" in w for w in ex.warnings)
+
+
+def test_garbled_printed_birth_date_falls_back_to_the_number():
+    ex = FRONT.extract([front_page(VALID, birth="19B5年1S月1日")])
+    assert ex.fields["birth_date"].value == "1985-06-01"
+    assert any(w.startswith("birth_date: printed date unreadable") for w in ex.warnings)
+
+
+def test_printed_sex_contradicting_a_valid_number():
+    ex = FRONT.extract([front_page(VALID, sex="男")])
+    assert ex.fields["sex"].value == "女"
+    assert any(w.startswith("sex: the printed sex disagrees") for w in ex.warnings)
+
+
+def test_traditional_variant_of_the_ethnicity():
+    ex = FRONT.extract([front_page(VALID)])
+    assert ex.fields["ethnicity"].value == "汉"
+    lines = tuple(TextLine(ln.text.replace("汉", "漢"), ln.confidence, ln.bbox) for ln in MERGED_FRONT.lines)
+    ex = FRONT.extract([OcrPage(lines, 1300, 1100, "paddle")])
+    assert ex.fields["ethnicity"].value == "汉"
+
+
+@pytest.mark.parametrize("pages", [[], [OcrPage((), 100, 100, "paddle")]])
+def test_nothing_to_read(pages):
+    ex = FRONT.extract(pages)
+    assert ex.fields == {} and ex.warnings
