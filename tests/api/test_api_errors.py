@@ -1,0 +1,152 @@
+"""Bad input of every kind gets a 4xx problem+json with an English and a Chinese message, never a 500, and stores
+nothing."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import cv2
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+from starlette.testclient import TestClient
+
+from storage.models import Blob, Document
+
+
+@pytest.fixture(scope="module")
+def headers(app):
+    from pipeline.keys import create_api_key
+
+    key = create_api_key(app.state.services.db, role="counter", branch="ERR")
+    return {"Authorization": f"Bearer {key.secret}"}
+
+
+@pytest.fixture(scope="module")
+def case_id(client, headers) -> str:
+    r = client.post("/v1/cases", json={"business_type": "purchase_withdrawal"}, headers=headers)
+    assert r.status_code == 201
+    return r.json()["id"]
+
+
+def _jpeg(w: int = 640, h: int = 400) -> bytes:
+    img = np.full((h, w, 3), 200, np.uint8)
+    cv2.putText(img, "not an ID card", (20, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (0, 0, 0), 3)
+    return cv2.imencode(".jpg", img)[1].tobytes()
+
+
+def _bomb_png() -> bytes:
+    # 20000 x 20000 pixels of one colour: a few hundred kB on the wire, 1.2 GB once decoded.
+    img = np.zeros((20000, 20000), np.uint8)
+    return cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 9])[1].tobytes()
+
+
+def _zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("a.txt", "hello")
+    return buf.getvalue()
+
+
+BAD_FILES = {
+    "text": (b"hello, this is plain text\n", 415, "unsupported_file_type"),
+    "garbage": (bytes(range(256)) * 40, 415, "unsupported_file_type"),
+    "empty": (b"", 400, "empty_file"),
+    "truncated_jpeg": (_jpeg()[:3000], 422, "corrupt_file"),
+    "png_header_only": (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, 422, "corrupt_file"),
+    "truncated_pdf": (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", 422, "corrupt_file"),
+    "zip": (_zip(), 415, "unsupported_file_type"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_bad_files_are_refused_with_a_4xx_problem_and_store_nothing(app, client, headers, case_id, problem, kind):
+    data, status, code = BAD_FILES[kind]
+    with app.state.services.db.session() as s:
+        blobs_before = s.scalar(select(func.count()).select_from(Blob))
+    for url in (f"/v1/cases/{case_id}/documents", "/v1/extract"):
+        r = client.post(url, files={"file": (f"{kind}.jpg", data, "image/jpeg")}, headers=headers)
+        problem(r, status, code)
+    with app.state.services.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Document).where(Document.case_id == case_id)) == 0
+        assert s.scalar(select(func.count()).select_from(Blob)) == blobs_before
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(client, headers, case_id, problem):
+    problem(
+        client.post(f"/v1/cases/{case_id}/documents", files={"file": ("bomb.png", _bomb_png())}, headers=headers), 413
+    )
+
+
+def test_a_body_over_the_limit_is_refused_while_it_streams_in(api_settings, problem):
+    from api.app import create_app
+
+    small = api_settings.model_copy(update={"api": api_settings.api.model_copy(update={"max_request_bytes": 100_000})})
+    app = create_app(small)
+    from pipeline.keys import create_api_key
+
+    key = create_api_key(app.state.services.db, role="counter", branch="ERR")
+    with TestClient(app, raise_server_exceptions=False) as c:
+        h = {"Authorization": f"Bearer {key.secret}"}
+        big = b"\xff\xd8\xff" + b"\0" * 300_000
+        problem(c.post("/v1/extract", files={"file": ("big.jpg", big)}, headers=h), 413, "file_too_large")
+
+        def chunks():  # no Content-Length: only counting the bytes as they arrive can stop it
+            boundary = b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n'
+            yield boundary
+            for _ in range(40):
+                yield b"\0" * 10_000
+            yield b"\r\n--xyz--\r\n"
+
+        r = c.post("/v1/extract", content=chunks(), headers={**h, "Content-Type": "multipart/form-data; boundary=xyz"})
+        problem(r, 413, "file_too_large")
+    app.state.core.close()
+
+
+def test_unknown_case_unknown_document_and_unknown_route(client, headers, case_id, problem):
+    problem(client.get("/v1/cases/no-such-case", headers=headers), 404, "not_found")
+    problem(client.post("/v1/cases/no-such-case/finalize", headers=headers), 404)
+    problem(
+        client.patch(
+            f"/v1/cases/{case_id}/documents/no-such-doc/fields/name",
+            json={"value": "x", "reason": "y"},
+            headers=headers,
+        ),
+        404,
+    )
+    problem(client.get("/v1/nowhere", headers=headers), 404)
+    problem(client.delete(f"/v1/cases/{case_id}", headers=headers), 405)
+
+
+def test_finalize_of_an_incomplete_case_is_a_conflict_naming_what_is_missing(client, headers, case_id, problem):
+    body = problem(client.post(f"/v1/cases/{case_id}/finalize", headers=headers), 409, "case_incomplete")
+    assert "身份证" in body["detail_zh"]
+    assert {f["rule"] for f in body["extra"]["findings"]} >= {"materials.missing"}
+
+
+def test_malformed_requests_are_422_problems(client, headers, case_id, problem):
+    problem(client.post("/v1/cases", json={"business_type": "lottery"}, headers=headers), 422, "invalid_request")
+    problem(
+        client.post("/v1/cases", content=b"{not json", headers={**headers, "Content-Type": "application/json"}), 422
+    )
+    problem(
+        client.post(
+            "/v1/cases", json={"business_type": "purchase_withdrawal", "business_date": "2026-13-40"}, headers=headers
+        ),
+        422,
+    )
+    problem(client.post(f"/v1/cases/{case_id}/documents", data={"doc_type": "x"}, headers=headers), 422)
+    problem(
+        client.post(
+            "/v1/cases",
+            json={"business_type": "purchase_withdrawal"},
+            headers={**headers, "Idempotency-Key": "k" * 300},
+        ),
+        422,
+    )
+    problem(
+        client.post("/v1/extract", files={"file": ("a.jpg", _jpeg())}, data={"doc_type": "passport"}, headers=headers),
+        422,
+        "unknown_doc_type",
+    )
