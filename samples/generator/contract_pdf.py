@@ -117,6 +117,7 @@ def render_text_pdf(blocks: list[Block], *, title: str = "contract", margin_mm: 
         bottomMargin=margin_mm * mm,
         title=title,
         author="docintel sample generator",
+        invariant=1,  # no creation date or random ID: the same layout gives the same bytes
     )
     frame_w = A4[0] - 2 * margin_mm * mm
     story: list = []
@@ -216,9 +217,11 @@ def images_to_pdf(images: list[np.ndarray], *, dpi: int, quality: int = 75) -> b
     return buf.getvalue()
 
 
-def scanned_pdf(pdf: bytes, rng: random.Random, difficulty: str, *, dpi: int | None = None) -> bytes:
+def scanned_pdf(
+    pdf: bytes, rng: random.Random, difficulty: str, *, dpi: int | None = None, quality: int | None = None
+) -> bytes:
     """The text PDF printed, scanned at 150–200 DPI and saved as an image-only PDF."""
     dpi = dpi or rng.choice((150, 200))
-    quality = _SCAN_LEVELS[difficulty][3]
+    quality = quality or _SCAN_LEVELS[difficulty][3]
     pages = [degrade_scan(im, rng, difficulty) for im in render_page_images(pdf, dpi=dpi)]
     return images_to_pdf(pages, dpi=dpi, quality=quality)

@@ -68,6 +68,17 @@ def make_text_pdf(rng: random.Random, doc_type: str, template: str, difficulty: 
     raise RuntimeError(f"template {template} never fits {MIN_PAGES}–{MAX_PAGES} pages")
 
 
+def _recompress(jpeg: bytes, quality: int) -> bytes:
+    import cv2
+    import numpy as np
+
+    ok, buf = cv2.imencode(
+        ".jpg", cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR), [cv2.IMWRITE_JPEG_QUALITY, quality]
+    )
+    assert ok
+    return buf.tobytes()
+
+
 def camera_frames(pdf: bytes, rng: random.Random, difficulty: str) -> list[bytes]:
     """Each page printed and photographed on a desk by the counter's document camera (JPEG bytes).
 
@@ -86,15 +97,20 @@ def camera_frames(pdf: bytes, rng: random.Random, difficulty: str) -> list[bytes
 
 
 def make_contract(
-    rng: random.Random, *, doc_type: str, template: str, form: str, difficulty: str, name: str
+    rng: random.Random, *, doc_type: str, template: str, form: str, difficulty: str, name: str, compact: bool = False
 ) -> ContractSample:
+    """One sample. ``compact`` trades image quality for size (the copies kept in the repository)."""
     pdf, truth, pages = make_text_pdf(rng, doc_type, template, difficulty)
     if form == "text_pdf":
         files: tuple[tuple[str, bytes], ...] = ((f"{name}.pdf", pdf),)
     elif form == "scanned_pdf":
-        files = ((f"{name}.pdf", scanned_pdf(pdf, rng, difficulty)),)
+        scan = scanned_pdf(pdf, rng, difficulty, dpi=150 if compact else None, quality=50 if compact else None)
+        files = ((f"{name}.pdf", scan),)
     elif form == "camera":
-        files = tuple((f"{name}_p{i + 1}.jpg", f) for i, f in enumerate(camera_frames(pdf, rng, difficulty)))
+        frames = camera_frames(pdf, rng, difficulty)
+        if compact:
+            frames = [_recompress(f, 45) for f in frames]
+        files = tuple((f"{name}_p{i + 1}.jpg", f) for i, f in enumerate(frames))
     else:
         raise ValueError(f"unknown form {form!r}; known: {', '.join(FORMS)}")
     return ContractSample(doc_type, template, form, difficulty, truth, files, pages)
@@ -143,14 +159,48 @@ def write_set(out: Path, samples: Iterator[ContractSample]) -> int:
     return n
 
 
+def committed_samples(seed: int = 2026) -> list[ContractSample]:
+    """The few samples kept in the repository (samples/contracts/): two text PDFs, one scanned PDF and the
+    camera frames of a four-page purchase contract."""
+    out = []
+    wanted = [
+        ("purchase_contract", "gf2014", "text_pdf", "easy", None),
+        ("rental_agreement", "city_template", "text_pdf", "medium", None),
+        ("rental_agreement", "party_table", "scanned_pdf", "medium", 2),
+        ("purchase_contract", "gf2014", "camera", "easy", 4),
+    ]
+    for doc_type, template, form, difficulty, pages in wanted:
+        for attempt in range(200):  # the first seed whose layout has the wanted page count
+            key = f"{seed}/{doc_type}/{template}/{form}/{attempt}"
+            if pages is None or make_text_pdf(random.Random(key), doc_type, template, difficulty)[2] == pages:
+                break
+        name = f"{doc_type}_{template}_{form}"
+        sample = make_contract(
+            random.Random(key),
+            doc_type=doc_type,
+            template=template,
+            form=form,
+            difficulty=difficulty,
+            name=name,
+            compact=True,
+        )
+        out.append(sample)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--per-type", type=int, default=30)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--forms", default=",".join(FORMS))
+    ap.add_argument("--committed", action="store_true", help="write the few samples kept in samples/contracts/")
     args = ap.parse_args()
-    n = write_set(args.out, make_contract_set(args.seed, per_type=args.per_type, forms=tuple(args.forms.split(","))))
+    if args.committed:
+        n = write_set(args.out, iter(committed_samples()))
+    else:
+        forms = tuple(args.forms.split(","))
+        n = write_set(args.out, make_contract_set(args.seed, per_type=args.per_type, forms=forms))
     print(json.dumps({"documents": n, "out": str(args.out)}))
 
 
