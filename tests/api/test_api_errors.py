@@ -4,7 +4,9 @@ nothing."""
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 
 import cv2
 import numpy as np
@@ -36,10 +38,16 @@ def _jpeg(w: int = 640, h: int = 400) -> bytes:
     return cv2.imencode(".jpg", img)[1].tobytes()
 
 
-def _bomb_png() -> bytes:
-    # 20000 x 20000 pixels of one colour: a few hundred kB on the wire, 1.2 GB once decoded.
-    img = np.zeros((20000, 20000), np.uint8)
-    return cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 9])[1].tobytes()
+def _bomb_png(side: int = 50_000) -> bytes:
+    """A valid PNG claiming ``side`` x ``side`` pixels (2.5 gigapixels) whose compressed rows are a few kB:
+    a decoder that trusts it allocates gigabytes."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    raw = zlib.compress(b"\0" * (side + 1) * 64, 9)  # the first 64 rows, all black
+    ihdr = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
 def _zip() -> bytes:
