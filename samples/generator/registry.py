@@ -136,20 +136,28 @@ def demo_case_records(seed: int = 0) -> dict[str, dict[str, dict[str, Any]]]:
 
 
 # --- ``python -m samples.generator registry`` -----------------------------------------------------------
+DEMO_SEEDS = (0, 7)  # seed 7 is the case samples/demo.py generates
+
+
+def committed_records(samples_dir: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """What ``samples/registry/registry.json`` holds: the demo cases and every sample set under ``samples/``."""
+    records: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in SOURCES}
+    for seed in DEMO_SEEDS:
+        merge(records, demo_case_records(seed))
+    merge(records, records_from_truth(samples_dir))
+    return records
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", type=Path, required=True, help="the registry JSON file to write")
-    p.add_argument("roots", nargs="*", type=Path, help="sample folders whose ground truth to include")
-    p.add_argument("--demo-seed", type=int, default=0, help="include the demo cases of this seed (-1: none)")
+    from config.settings import PROJECT_ROOT
+
+    p.add_argument("--out", type=Path, default=PROJECT_ROOT / "samples" / "registry" / "registry.json")
+    p.add_argument("--samples", type=Path, default=PROJECT_ROOT / "samples", help="folder of sample sets to include")
 
 
 def run(args: argparse.Namespace) -> int:
-    records: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in SOURCES}
-    if args.demo_seed >= 0:
-        merge(records, demo_case_records(args.demo_seed))
-    for root in args.roots:
-        merge(records, records_from_truth(root))
+    doc = registry_document(committed_records(args.samples))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    doc = registry_document(records)
     args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({"out": str(args.out), **{s: len(doc["sources"][s]) for s in SOURCES}}))
     return 0

@@ -73,18 +73,15 @@ def test_http_needs_a_url():
 
 
 def test_committed_sample_registry_is_current(project_root):
-    """samples/registry/registry.json holds (at least) the records of the demo cases, as the generator makes them."""
-    from samples.generator.registry import demo_case_records
+    """samples/registry/registry.json is what the generator makes from the demo cases and the committed sample sets."""
+    from samples.generator.registry import committed_records, registry_document
 
     registry = configured_registry(ChecksSettings())
     assert isinstance(registry, LocalRegistry)
     assert configured_registry(ChecksSettings()) is registry  # read once per process
-    committed = json.loads((project_root / "samples/registry/registry.json").read_text(encoding="utf-8"))["sources"]
-    for source, by_key in demo_case_records(0).items():
-        for key, record in by_key.items():
-            assert committed[source].get(key) == record, (
-                f"regenerate: python -m samples.generator registry --out samples/registry/registry.json ({source})"
-            )
+    committed = json.loads((project_root / "samples/registry/registry.json").read_text(encoding="utf-8"))
+    expected = registry_document(committed_records(project_root / "samples"))
+    assert committed == expected, "stale: run `python -m samples.generator registry`"
 
 
 def test_http_adapter_against_a_local_server(case):
