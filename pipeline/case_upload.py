@@ -126,10 +126,9 @@ def add_document(
                     )
                 ]
             s.flush()
+            s.expire_all()  # collections loaded before the inserts are stale: read the case afresh
             case = get_case(s, case.id, branch=principal.branch, with_documents=True)
             report = rerun_checks(s, case, trigger="upload", settings=svc.settings)
-            for d in docs:
-                s.refresh(d)
             body: dict[str, Any] = {
                 "case_id": case.id,
                 "documents": [document_view(d) for d in docs],

@@ -8,6 +8,7 @@ Every answer that carries personal data leaves an audit row in the same transact
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -42,6 +43,7 @@ T = TypeVar("T")
 CASE_WRITERS = (Role.COUNTER, Role.ADMIN)
 CASE_READERS = (Role.COUNTER, Role.LOAN, Role.ADMIN)
 FACT_NAMES = ("bank_card_number", "property_address")
+_FIELD_RE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 def run_inline(fn: Callable[[], T]) -> T:
@@ -186,6 +188,7 @@ def set_facts(svc: CaseServices, *, principal: Principal, case_id: str, facts: d
         ensure_open(case)
         case.facts = {**(case.facts or {}), **cleaned}
         s.flush()
+        s.expire_all()
         case = get_case(s, case_id, branch=principal.branch, with_documents=True)
         report = rerun_checks(s, case, trigger="facts", settings=svc.settings)
         _audit(s, principal, "case.facts", "case", case.id, facts=sorted(cleaned))
@@ -207,8 +210,11 @@ def correct_field(
     principal.require(*CASE_WRITERS)
     if not reason or not reason.strip():
         raise InputError("a correction needs a reason", message_zh="更正须填写原因")
-    if not field or len(field) > 64:
-        raise InputError("field name must be 1-64 characters", message_zh="字段名长度应为 1-64 个字符")
+    if not _FIELD_RE.fullmatch(field or ""):
+        raise InputError(
+            "field name must be 1-64 lowercase letters, digits or '_'",
+            message_zh="字段名应为 1-64 个小写字母、数字或下划线",
+        )
     with svc.db.session() as s:
         case = get_case_for_update(s, case_id, branch=principal.branch)
         ensure_open(case)
@@ -228,7 +234,7 @@ def correct_field(
             )
         )
         s.flush()
-        s.expire(doc, ["corrections"])
+        s.expire_all()  # collections loaded before the insert are stale: read the case afresh
         case = get_case(s, case_id, branch=principal.branch, with_documents=True)
         report = rerun_checks(s, case, trigger="correction", settings=svc.settings)
         _audit(s, principal, "field.correct", "document", doc.id, field=field)
