@@ -76,6 +76,22 @@ class SigningSettings(BaseModel):
     trust_roots: list[Path] = Field(default_factory=list)
     default_level: Literal["B-B", "B-T", "B-LT", "B-LTA"] = "B-LTA"
     font_path: Path = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    # --- added by signing/ (keys, TSA, verification) ---
+    pkcs11_pin_file: Path | None = Field(None, description="file holding the PKCS#11 user PIN (first line)")
+    pkcs11_cert_path: Path | None = Field(None, description="signing certificate file, if not stored on the token")
+    extra_cert_paths: list[Path] = Field(
+        default_factory=list, description="intermediate CA certificates to embed (PEM/DER), for PKCS#11 keys"
+    )
+    dev_signer: Literal["signer", "signer-revoked", "signer-expired"] = Field(
+        "signer", description="which dev PKI certificate signs (TEST ONLY; the others exist for tests)"
+    )
+    trust_dev_pki: bool | None = Field(
+        None, description="trust the TEST-ONLY dev root when verifying; default: only with the dev backend outside prod"
+    )
+    verify_allow_fetching: bool = Field(True, description="fetch OCSP/CRL online when a file's own data is not enough")
+    tsa_timeout_s: float = Field(10.0, gt=0)
+    reason: str = "住房公积金业务电子签章"
+    location: str | None = None
 
 
 class StorageSettings(BaseModel):

@@ -224,7 +224,9 @@ async def _verify_one(emb, trust: TrustConfig, doc_timestamps, dss_has_revinfo: 
         signer=_subject(cert),
         signer_issuer=_issuer(cert),
         signing_time=_iso(best_time),
-        claimed_signing_time=_iso(status.signer_reported_dt if status is not None else emb.self_reported_timestamp),
+        claimed_signing_time=_iso(
+            (status.signer_reported_dt if status is not None else None) or emb.self_reported_timestamp
+        ),
         level=str(level),
         intact=bool(status.intact) if status is not None else False,
         crypto_valid=bool(status.valid) if status is not None else False,
