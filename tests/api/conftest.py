@@ -24,7 +24,6 @@ def make_settings(tmp: Path, database_url: str, **api: object) -> Settings:
             "var_dir": tmp,
             "storage": StorageSettings(database_url=database_url, blob_dir=tmp / "blobs"),
             "api": base.api.model_copy(update=api),
-            "signing": base.signing.model_copy(update={"dev_pki_dir": ROOT / "var" / "pki-test"}),
             # The API is not what registry tests are about: registry rules then report INDETERMINATE (info).
             "checks": base.checks.model_copy(update={"registry": "none"}),
         }
