@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from stdnum.cn import uscc
+
 from checks.context import CaseContext, DocRef
 from checks.rules.base import Hit, rule
 from checks.validators import IdNumberFacts, inspect_id_number, normalise_id_number
@@ -36,7 +38,8 @@ def _id_numbers(ctx: CaseContext) -> Iterator[_IdSeen]:
         seen: set[str] = set()
         for field, label in ID_FIELDS.items():
             value = d.text(field)
-            if value:
+            # A company lessor (长租公寓) is identified by its unified social credit code, not an ID number.
+            if value and not (field == "lessor_id_number" and uscc.is_valid(value)):
                 seen.add(value)
                 yield _IdSeen(d, field, d.ref(field), label, inspect_id_number(value))
         buyers = d.doc.value("buyers")
@@ -58,7 +61,8 @@ def _shown(number: str) -> str:
     "id_number.format",
     Severity.ERROR,
     "身份证号码格式",
-    """Every ID number in the case (card, buyers, lessee, lessor) is 17 digits followed by a digit or X.""",
+    """Every ID number in the case (card, buyers, lessee, lessor) is 17 digits followed by a digit or X. A company
+    lessor's unified social credit code (统一社会信用代码, valid by python-stdnum) is not taken for an ID number.""",
 )
 def id_format(ctx: CaseContext) -> Iterator[Hit]:
     for n in _id_numbers(ctx):

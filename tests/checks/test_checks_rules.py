@@ -369,3 +369,13 @@ def test_number_repaired_by_the_extractor_is_reported_as_read():
     fields["id_number"] = dataclasses.replace(fields["id_number"], raw=f"公民身份号码 {true}")
     same = dataclasses.replace(front, fields=fields)
     assert "id_number.check_digit" not in rules_of(case.run(documents=case.replace(0, same)))
+
+
+def test_company_lessor_with_a_credit_code_is_not_an_id_number():
+    case = consistent_case(R, 2)
+    company = with_fields(
+        case.documents[2], lessor_name="武汉安居公寓管理有限公司", lessor_id_number="91110108551385082Q"
+    )
+    assert not rules_of(case.run(documents=case.replace(2, company))) & {"id_number.format", "id_number.check_digit"}
+    person = with_fields(case.documents[2], lessor_id_number="91110108551385082")
+    assert "id_number.format" in rules_of(case.run(documents=case.replace(2, person)))
