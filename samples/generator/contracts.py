@@ -57,15 +57,17 @@ def _layout(doc_type: str, template: str, rng: random.Random, hard: bool) -> tup
     return TEMPLATES[doc_type][template](facts, rng, hard), truth
 
 
-def make_text_pdf(rng: random.Random, doc_type: str, template: str, difficulty: str) -> tuple[bytes, dict, int]:
+def make_text_pdf(
+    rng: random.Random, doc_type: str, template: str, difficulty: str, *, max_pages: int = MAX_PAGES
+) -> tuple[bytes, dict, int]:
     """A 2–6 page text PDF and its truth; layouts that print outside that range are drawn again."""
-    for _ in range(20):
+    for _ in range(60):
         blocks, truth = _layout(doc_type, template, rng, difficulty == "hard")
         pdf = render_text_pdf(blocks, title=doc_type)
         n = page_count(pdf)
-        if MIN_PAGES <= n <= MAX_PAGES:
+        if MIN_PAGES <= n <= max_pages:
             return pdf, truth, n
-    raise RuntimeError(f"template {template} never fits {MIN_PAGES}–{MAX_PAGES} pages")
+    raise RuntimeError(f"template {template} never fits {MIN_PAGES}–{max_pages} pages")
 
 
 def _recompress(jpeg: bytes, quality: int) -> bytes:
@@ -97,10 +99,18 @@ def camera_frames(pdf: bytes, rng: random.Random, difficulty: str) -> list[bytes
 
 
 def make_contract(
-    rng: random.Random, *, doc_type: str, template: str, form: str, difficulty: str, name: str, compact: bool = False
+    rng: random.Random,
+    *,
+    doc_type: str,
+    template: str,
+    form: str,
+    difficulty: str,
+    name: str,
+    compact: bool = False,
+    max_pages: int = MAX_PAGES,
 ) -> ContractSample:
     """One sample. ``compact`` trades image quality for size (the copies kept in the repository)."""
-    pdf, truth, pages = make_text_pdf(rng, doc_type, template, difficulty)
+    pdf, truth, pages = make_text_pdf(rng, doc_type, template, difficulty, max_pages=max_pages)
     if form == "text_pdf":
         files: tuple[tuple[str, bytes], ...] = ((f"{name}.pdf", pdf),)
     elif form == "scanned_pdf":

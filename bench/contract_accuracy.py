@@ -1,0 +1,84 @@
+"""Field accuracy of purchase contracts and rental agreements over a generated set, per form (text PDF, scanned
+PDF, camera frames), per difficulty and per template, end to end through ``pipeline.extract.extract_files``.
+
+Prints one JSON object. The test suite runs a small OCR subset; this is the full run (≥ 30 documents per type
+and form by default; OCR'd pages take seconds each on two cores, so the scanned and camera forms take a while).
+
+    .venv/bin/python bench/contract_accuracy.py [--per-type 30] [--forms text_pdf,scanned_pdf,camera] [--seed 11]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
+
+
+def _ratio(hits: list[bool]) -> float:
+    return round(sum(hits) / len(hits), 4) if hits else float("nan")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--per-type", type=int, default=30)
+    ap.add_argument("--forms", default="text_pdf,scanned_pdf,camera")
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--misses", type=int, default=40, help="how many wrong fields to list")
+    args = ap.parse_args()
+
+    from extractors.engines import get_engine
+    from pipeline.extract import InputFile, extract_files
+    from samples.generator.contracts import make_contract_set
+
+    engine = get_engine()
+    fields: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[str, list[bool]] = defaultdict(list)
+    types: dict[str, list[bool]] = defaultdict(list)
+    pages: dict[str, int] = defaultdict(int)
+    seconds: dict[str, float] = defaultdict(float)
+    misses: list[str] = []
+    for sample in make_contract_set(args.seed, per_type=args.per_type, forms=tuple(args.forms.split(","))):
+        t0 = time.perf_counter()
+        files = [InputFile(name, data) for name, data in sample.files]
+        try:
+            doc = next(extract_files(files, one_document=True, engine=engine))
+        except Exception as exc:  # a failed document counts as all fields wrong, and is listed
+            misses.append(f"{sample.name}: {type(exc).__name__}: {exc}")
+            doc = None
+        seconds[sample.form] += time.perf_counter() - t0
+        pages[sample.form] += sample.pages
+        types[sample.form].append(doc is not None and doc.doc_type == sample.doc_type)
+        for name, want in sample.truth.items():
+            got = doc.value(name) if doc is not None else None
+            ok = got == want
+            fields[f"{sample.form}/{sample.doc_type}"][name].append(ok)
+            for key in (sample.difficulty, sample.template):
+                groups[f"{sample.form}/{sample.doc_type}/{key}"].append(ok)
+            if not ok and len(misses) < args.misses:
+                misses.append(f"{sample.name}: {name}: want {want!r} got {got!r}")
+    report = {
+        "bench": "contract_accuracy",
+        "engine": engine.version(),
+        "per_type": args.per_type,
+        "seed": args.seed,
+        "document_type_accuracy": {form: _ratio(v) for form, v in types.items()},
+        "field_accuracy": {k: {n: _ratio(v) for n, v in sorted(f.items())} for k, f in sorted(fields.items())},
+        "min_field_accuracy": {k: min(_ratio(v) for v in f.values()) for k, f in sorted(fields.items())},
+        "by_difficulty_and_template": {k: _ratio(v) for k, v in sorted(groups.items())},
+        "pages": dict(pages),
+        "seconds_per_page": {form: round(seconds[form] / max(pages[form], 1), 3) for form in pages},
+        "misses": misses,
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""Field accuracy on generated contracts, end to end through ``pipeline.extract.extract_files``.
+
+- Text PDFs: 30 documents per type (all templates and difficulties); every field ≥ 97 %, type ≥ 99 %, and not one
+  page OCR'd (the engine given to the pipeline refuses to run).
+- Scanned PDFs and camera frames: a small subset per form and type with the real OCR engine (each page costs
+  seconds on two cores); every field ≥ 93 % on it. The full ≥ 30-per-type OCR run is bench/contract_accuracy.py.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from domain.models import ExtractedDocument, OcrPage
+from extractors.engines import OcrEngine, get_engine
+from pipeline.extract import InputFile, extract_files
+from samples.generator.contracts import TEMPLATES, ContractSample, make_contract, make_contract_set
+
+SEED = 20260601
+TEXT_PER_TYPE = 30
+
+
+class RefusingEngine(OcrEngine):
+    """An engine that fails the test if the pipeline ever asks it to read a page."""
+
+    name = "refusing"
+
+    def version(self) -> str:
+        return "refusing/0"
+
+    def recognize(self, image: np.ndarray) -> OcrPage:
+        raise AssertionError("a text-layer PDF page was sent to OCR")
+
+
+class CountingEngine(OcrEngine):
+    """The real engine, counting the pages it reads."""
+
+    name = "counting"
+
+    def __init__(self, inner: OcrEngine) -> None:
+        self.inner, self.calls = inner, 0
+
+    def version(self) -> str:
+        return self.inner.version()
+
+    def recognize(self, image: np.ndarray) -> OcrPage:
+        self.calls += 1
+        return self.inner.recognize(image)
+
+
+def _extract(sample: ContractSample, engine: OcrEngine) -> ExtractedDocument:
+    files = [InputFile(name, data) for name, data in sample.files]
+    return next(extract_files(files, one_document=True, engine=engine))
+
+
+def _score(samples: Sequence[ContractSample], docs: Sequence[ExtractedDocument]) -> dict:
+    by_field: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    by_group: dict[str, list[bool]] = defaultdict(list)
+    misses = []
+    for s, d in zip(samples, docs, strict=True):
+        for name, want in s.truth.items():
+            got = d.value(name)
+            ok = got == want
+            by_field[(s.doc_type, name)].append(ok)
+            by_group[f"{s.form}/{s.difficulty}"].append(ok)
+            by_group[f"{s.form}/{s.template}"].append(ok)
+            if not ok:
+                misses.append(f"{s.name}: {name}: want {want!r} got {got!r}")
+    return {
+        "fields": {k: sum(v) / len(v) for k, v in by_field.items()},
+        "groups": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_group.items())},
+        "types": sum(s.doc_type == d.doc_type for s, d in zip(samples, docs, strict=True)) / len(samples),
+        "misses": misses,
+    }
+
+
+def _check_evidence(doc: ExtractedDocument) -> None:
+    for name, f in doc.fields.items():
+        assert 0 < f.confidence <= 1, name
+        assert f.page is not None and 0 <= f.page < len(doc.pages), name
+        page = doc.pages[f.page]
+        x0, y0, x1, y1 = f.bbox
+        assert -2 <= x0 < x1 <= page.width + 2 and -2 <= y0 < y1 <= page.height + 2, (name, f.bbox, page)
+
+
+@pytest.fixture(scope="module")
+def text_results() -> tuple[list[ContractSample], list[ExtractedDocument]]:
+    samples = list(make_contract_set(SEED, per_type=TEXT_PER_TYPE, forms=("text_pdf",)))
+    engine = RefusingEngine()
+    return samples, [_extract(s, engine) for s in samples]
+
+
+def test_text_pdfs_meet_the_accuracy_bar(text_results) -> None:
+    samples, docs = text_results
+    assert len(samples) == 2 * TEXT_PER_TYPE
+    score = _score(samples, docs)
+    report = f"{score['groups']}\n" + "\n".join(score["misses"][:20])
+    assert score["types"] >= 0.99, report
+    for (doc_type, name), acc in score["fields"].items():
+        assert acc >= 0.97, f"{doc_type}.{name}: {acc:.3f}\n{report}"
+    for doc in docs:
+        _check_evidence(doc)
+
+
+def test_text_pdf_pages_are_never_ocrd(text_results) -> None:
+    samples, docs = text_results
+    assert sum(s.pages for s in samples) == sum(len(d.pages) for d in docs)
+    assert {p.text_source for d in docs for p in d.pages} == {"pdf_text_layer"}
+    assert {d.engine for d in docs} == {"pdf_text_layer"}
+
+
+@pytest.fixture(scope="module")
+def ocr_engine() -> OcrEngine:
+    return get_engine()
+
+
+def test_the_same_pages_scanned_do_go_through_ocr(ocr_engine: OcrEngine) -> None:
+    """The counterpart that shows the refusal above can fail: a scan of a text PDF is read by the engine."""
+    sample = make_contract(
+        random.Random(1),
+        doc_type="rental_agreement",
+        template="freeform",
+        form="scanned_pdf",
+        difficulty="easy",
+        name="scan",
+        max_pages=2,
+    )
+    counting = CountingEngine(ocr_engine)
+    doc = _extract(sample, counting)
+    assert counting.calls >= sample.pages
+    assert all(p.text_source.startswith("ocr:") for p in doc.pages)
+
+
+# (form, doc_type, template, difficulty): every template of each type once, across forms and difficulties.
+OCR_SUBSET = [
+    ("scanned_pdf", "purchase_contract", "gf2014", "medium"),
+    ("scanned_pdf", "purchase_contract", "party_table", "hard"),
+    ("scanned_pdf", "rental_agreement", "city_template", "hard"),
+    ("scanned_pdf", "rental_agreement", "freeform", "medium"),
+    ("camera", "purchase_contract", "resale_prose", "easy"),
+    ("camera", "purchase_contract", "gf2014", "medium"),
+    ("camera", "rental_agreement", "party_table", "medium"),
+    ("camera", "rental_agreement", "city_template", "easy"),
+]
+
+
+@pytest.mark.slow
+def test_scanned_pdfs_and_camera_frames_meet_the_accuracy_bar(ocr_engine: OcrEngine) -> None:
+    assert {(d, t) for _, d, t, _ in OCR_SUBSET} == {(d, t) for d in TEMPLATES for t in TEMPLATES[d]}
+    samples = [
+        make_contract(
+            random.Random(f"{SEED}/{i}"),
+            doc_type=doc_type,
+            template=template,
+            form=form,
+            difficulty=difficulty,
+            name=f"{doc_type}_{form}_{template}_{difficulty}",
+            max_pages=3,
+        )
+        for i, (form, doc_type, template, difficulty) in enumerate(OCR_SUBSET)
+    ]
+    docs = [_extract(s, ocr_engine) for s in samples]
+    score = _score(samples, docs)
+    report = f"{score['groups']}\n" + "\n".join(score["misses"])
+    assert score["types"] == 1.0, report
+    for (doc_type, name), acc in score["fields"].items():
+        assert acc >= 0.93, f"{doc_type}.{name}: {acc:.3f}\n{report}"
+    for doc in docs:
+        _check_evidence(doc)
