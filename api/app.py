@@ -123,12 +123,15 @@ def create_app(settings: Settings | None = None, *, engine: OcrEngine | None = N
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)  # outermost: times every answer, 413s included
     install_error_handlers(app)
 
-    from api.routers import cases, extract, health, verify
+    from api.routers import cases, extract, health, jobs, packages, reprocess, verify
 
     app.include_router(health.router)
     app.include_router(extract.router)
     app.include_router(cases.router)
     app.include_router(verify.router)
+    app.include_router(packages.router)
+    app.include_router(jobs.router)
+    app.include_router(reprocess.router)
     return app
 
 

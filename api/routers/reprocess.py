@@ -1,0 +1,56 @@
+"""POST /v1/reprocess (admin): read stored documents of the caller's branch again → 202 and a job with a diff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.deps import AuthDep, ServicesDep
+from api.routers.jobs import DispatcherDep
+from api.schemas import problems
+from pipeline.callbacks import check_callback_url
+from pipeline.keys import Role
+from pipeline.reprocess import Selection, parse_when, submit_reprocess
+
+router = APIRouter(prefix="/v1", tags=["jobs"])
+
+
+class ReprocessRequest(BaseModel):
+    created_from: str | None = Field(None, description="documents stored from (YYYY-MM-DD, UTC, or ISO date-time)")
+    created_to: str | None = Field(None, description="… up to and including this day (or before this date-time)")
+    doc_types: list[str] = Field([], description="only these document types")
+    engine_versions: list[str] = Field([], description="only documents whose current reading is by these engines")
+    limit: int | None = Field(None, ge=1, description="at most this many documents")
+    chunk_size: int | None = Field(None, ge=1, le=1000, description="documents per task")
+    callback_url: str | None = Field(None, description="POSTed (HMAC-signed) when the job ends")
+
+
+@router.post(
+    "/reprocess",
+    status_code=202,
+    summary="Re-run extraction and checks over stored documents (admin; the caller's branch)",
+    responses=problems(400, 401, 403, 422, 503),
+)
+def post_reprocess(body: ReprocessRequest, principal: AuthDep, services: ServicesDep, dispatcher: DispatcherDep) -> Any:
+    principal.require(Role.ADMIN)
+    selection = Selection(
+        created_from=parse_when(body.created_from),
+        created_to=parse_when(body.created_to, end=True),
+        doc_types=tuple(body.doc_types),
+        engine_versions=tuple(body.engine_versions),
+        limit=body.limit,
+    )
+    outcome = submit_reprocess(
+        services,
+        dispatcher,
+        selection=selection,
+        created_by=principal.key_id,
+        role=principal.role.value,
+        branch=principal.branch,
+        chunk_size=body.chunk_size,
+        callback_url=check_callback_url(body.callback_url, settings=services.settings),
+    )
+    return JSONResponse(outcome.body, status_code=outcome.status, headers={"Location": outcome.body["href"]})

@@ -1,0 +1,147 @@
+"""What a worker process holds, and the worker's start-up and housekeeping (Celery signals).
+
+- ``worker_init`` (main process, before any fork): migrate the database when ``storage.auto_migrate``.
+- ``worker_process_init`` (each pool process, after the fork): forget broker connections inherited from the parent
+  (kept referenced, never closed: closing a SQLite handle in a child can disturb the parent's), then load the OCR
+  models, so the first task does not pay for it.
+- ``worker_ready`` (main process): a sweeper thread that, every ``sweep_interval_s``, sends again what killed workers
+  and lost messages left behind (``pipeline.job_store.sweep``), and trims acknowledged messages from the
+  embedded broker's table (kombu's SQL transport never deletes them).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import lru_cache
+from typing import Any
+
+from celery import signals
+from sqlalchemy import create_engine, inspect, text
+
+from config.settings import Settings, get_settings
+from pipeline.cases import CaseServices
+
+log = logging.getLogger(__name__)
+
+_inherited: list[Any] = []  # the parent's broker engines, kept alive in a child and never used
+_stop = threading.Event()
+BROKER_RETENTION_S = 24 * 3600
+
+
+@lru_cache(maxsize=1)
+def services() -> CaseServices:
+    """This process's services: its own database pool (never one inherited through a fork) and blob store; the OCR
+    engine comes from the registry's per-process cache on first use."""
+    from storage.blobs import build_blob_store
+    from storage.db import Database
+
+    settings = get_settings()
+    return CaseServices(db=Database(settings.storage), blobs=build_blob_store(settings.storage), settings=settings)
+
+
+@lru_cache(maxsize=1)
+def dispatcher():  # type: ignore[no-untyped-def]
+    from jobs.dispatch import CeleryDispatcher
+
+    return CeleryDispatcher(_app(), get_settings())
+
+
+def _app():  # type: ignore[no-untyped-def]
+    from jobs.celery_app import app
+
+    return app
+
+
+@signals.worker_init.connect
+def _migrate(**_: Any) -> None:
+    settings = get_settings()
+    if not settings.storage.auto_migrate:
+        return
+    from storage import migrate
+    from storage.db import Database
+
+    db = Database(settings.storage)
+    try:
+        migrate.upgrade(db)
+    finally:
+        db.dispose()
+
+
+@signals.worker_process_init.connect
+def _after_fork(**_: Any) -> None:
+    try:
+        from kombu.transport.sqlalchemy import Channel
+    except ImportError:  # pragma: no cover - kombu always ships it
+        Channel = None
+    if Channel is not None and Channel._engines:
+        _inherited.append(dict(Channel._engines))
+        Channel._engines.clear()
+    settings = get_settings()
+    if settings.ocr.engine:
+        try:
+            from extractors.engines import get_engine
+
+            get_engine(settings=settings.ocr)
+        except Exception:  # the first task will report it as its own error
+            log.warning("OCR engine could not be loaded at process start", exc_info=True)
+
+
+def sweep_once(settings: Settings, db: Any) -> None:
+    from pipeline.job_store import sweep
+
+    sweep(db, dispatcher(), settings=settings.jobs)
+    _trim_broker(settings)
+
+
+def _trim_broker(settings: Settings) -> None:
+    from jobs.celery_app import broker_kind
+
+    url = settings.jobs.broker_url
+    if broker_kind(url) != "sqla":
+        return
+    engine = _broker_engine(url.split("+", 1)[1])
+    if not inspect(engine).has_table("kombu_message"):
+        return
+    with engine.begin() as conn:
+        conn.execute(
+            text("DELETE FROM kombu_message WHERE visible = :no AND sent_at < :cutoff"),
+            {"no": False, "cutoff": _cutoff(BROKER_RETENTION_S)},
+        )
+
+
+@lru_cache(maxsize=4)
+def _broker_engine(url: str):  # type: ignore[no-untyped-def]
+    return create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {})
+
+
+def _cutoff(age_s: float):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    # kombu stores sent_at as naive local time (datetime.now()).
+    return dt.datetime.now() - dt.timedelta(seconds=age_s)
+
+
+def _sweeper(settings: Settings) -> None:
+    from storage.db import Database
+
+    db = Database(settings.storage)  # the main process's own pool, apart from any a child could inherit
+    while True:
+        try:
+            sweep_once(settings, db)
+        except Exception:
+            log.warning("sweep failed; will try again", exc_info=True)
+        if _stop.wait(settings.jobs.sweep_interval_s):
+            return
+
+
+@signals.worker_ready.connect
+def _start_sweeper(**_: Any) -> None:
+    settings = get_settings()
+    thread = threading.Thread(target=_sweeper, args=(settings,), name="docintel-sweeper", daemon=True)
+    thread.start()
+
+
+@signals.worker_shutdown.connect
+def _stop_sweeper(**_: Any) -> None:
+    _stop.set()
