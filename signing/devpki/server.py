@@ -71,7 +71,16 @@ def _start(pki: DevPki) -> DevPkiServer:
         def log_request(self, *args, **kwargs) -> None:  # one line per OCSP query is noise on stderr
             pass
 
-    app = Animator(AnimatorArchStore({ArchLabel(ARCH): pki.arch}), with_web_ui=False, allow_time_override=False)
+    class _WholeSecondAnimator(Animator):
+        # NSS rejects OCSP responses whose times carry fractional seconds ("malformed response"), and certomancer
+        # stamps responses with datetime.now(); whole seconds suit every client.
+        def at_time(self, request):
+            return super().at_time(request).replace(microsecond=0)
+
+    animator = _WholeSecondAnimator(
+        AnimatorArchStore({ArchLabel(ARCH): pki.arch}), with_web_ui=False, allow_time_override=False
+    )
+    app = _ocsp_get_to_post(animator)
     try:
         httpd = make_server("127.0.0.1", pki.port, app, threaded=True, request_handler=_QuietHandler)
     except OSError as exc:
@@ -84,6 +93,36 @@ def _start(pki: DevPki) -> DevPkiServer:
     thread.start()
     log.info("dev PKI (TEST ONLY) serving TSA/OCSP/CRL on %s", pki.url_prefix)
     return DevPkiServer(pki, httpd, thread)
+
+
+def _ocsp_get_to_post(app):
+    """RFC 6960 A.1 lets a client send a small OCSP request as ``GET {url}/{base64 of the DER}``; NSS (and so
+    poppler's pdfsig) does. Certomancer's animator only takes POST, so rewrite such requests into POSTs."""
+    import base64
+    import io
+    from urllib.parse import unquote
+
+    prefix = f"/{ARCH}/ocsp/"
+
+    def wrapped(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") == "GET" and path.startswith(prefix) and path.count("/") >= 4:
+            label, _, encoded = path[len(prefix) :].partition("/")
+            try:
+                body = base64.b64decode(unquote(encoded), validate=False)
+            except ValueError:
+                body = b""
+            environ = dict(environ)
+            environ.update(
+                REQUEST_METHOD="POST",
+                PATH_INFO=prefix + label,
+                CONTENT_TYPE="application/ocsp-request",
+                CONTENT_LENGTH=str(len(body)),
+            )
+            environ["wsgi.input"] = io.BytesIO(body)
+        return app(environ, start_response)
+
+    return wrapped
 
 
 def _answers_with_our_root(pki: DevPki) -> bool:

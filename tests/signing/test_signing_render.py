@@ -1,0 +1,113 @@
+"""Rendering of the application and receipt: Chinese text, embedded fonts, the case.json attachment, the QR code's
+payload and the PDF/A-3b properties."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+
+import pytest
+
+from signing.data import ApplicationData
+from signing.render import render_application, render_receipt
+from signing.render.common import canonical_json, sha256_hex
+from signing.render.pdfa_check import pdfa3b_problems
+
+
+def _text(pdf: bytes) -> str:
+    proc = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+    return proc.stdout.decode("utf-8")
+
+
+def _attachment(pdf: bytes, name: str = "case.json") -> bytes:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    r = PdfFileReader(io.BytesIO(pdf))
+    entries = r.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    for i in range(0, len(entries), 2):
+        if entries[i] == name:
+            return entries[i + 1].get_object()["/EF"]["/F"].get_object().data
+    raise AssertionError(f"{name} not attached")
+
+
+def test_application_text_is_chinese_and_complete(application_pdf: bytes, demo_data: ApplicationData) -> None:
+    text = _text(application_pdf)
+    assert "住房公积金业务电子申请书" in text
+    assert "退休提取" in text
+    assert demo_data.applicant_name in text
+    assert demo_data.applicant_id_number in text  # the application is the applicant's own document: full data
+    assert demo_data.documents[0].value("address")[:6] in text.replace("\n", "")
+    assert "交叉校验结果" in text and "未能核对法定退休年龄" in text
+    assert demo_data.operator in text and demo_data.branch in text
+
+
+def test_every_font_is_embedded(application_pdf: bytes) -> None:
+    out = subprocess.run(["pdffonts", "-"], input=application_pdf, capture_output=True, check=True).stdout.decode()
+    rows = out.splitlines()[2:]
+    assert rows, "no fonts listed"
+    for row in rows:
+        assert " yes " in row and "WenQuanYi" in row, row
+
+
+def test_case_json_attachment_and_qr_hash(application_pdf: bytes, demo_data: ApplicationData) -> None:
+    raw = _attachment(application_pdf)
+    case = json.loads(raw)
+    assert case == json.loads(json.dumps(demo_data.to_json()))
+    assert case["applicant"]["id_number"] == demo_data.applicant_id_number
+    assert case["documents"][0]["fields"]["name"]["value"] == demo_data.applicant_name
+    assert raw == canonical_json(demo_data.to_json())
+    # The footer prints the start of the attachment's SHA-256, which is what the QR code carries.
+    assert sha256_hex(raw)[:16] in _text(application_pdf)
+
+
+def test_application_is_a_pdfa3b_candidate(application_pdf: bytes) -> None:
+    assert pdfa3b_problems(application_pdf) == []
+
+
+def test_pdfa_check_catches_plain_reportlab_output() -> None:
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 720, "plain")
+    c.save()
+    problems = pdfa3b_problems(buf.getvalue())
+    assert any("OutputIntents" in p for p in problems)
+    assert any("not embedded" in p or "font descriptor" in p for p in problems)
+
+
+def test_receipt_masks_the_id_number(demo_data: ApplicationData) -> None:
+    pdf = render_receipt(demo_data)
+    text = _text(pdf)
+    assert "住房公积金业务电子回单" in text
+    assert demo_data.applicant_id_number not in text
+    assert demo_data.applicant_id_number[:4] + "*" * 10 + demo_data.applicant_id_number[-4:] in text
+    assert json.loads(_attachment(pdf))["case_id"] == demo_data.case_id
+    assert pdfa3b_problems(pdf) == []
+
+
+def test_rendered_page_is_not_blank(application_pdf: bytes, tmp_path) -> None:
+    from PIL import Image, ImageStat
+
+    src = tmp_path / "app.pdf"
+    src.write_bytes(application_pdf)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(src), str(tmp_path / "p")], check=True)
+    page = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    assert ImageStat.Stat(page).stddev[0] > 20  # text, tables and a QR code, not an empty page
+
+
+def test_bad_page_image_is_a_domain_error(demo_data: ApplicationData) -> None:
+    from dataclasses import replace
+
+    from domain.errors import CorruptFile
+
+    with pytest.raises(CorruptFile):
+        render_application(replace(demo_data, page_images=(b"not an image",)))
+
+
+def test_missing_font_fails_with_config_error(demo_data: ApplicationData, tmp_path) -> None:
+    from domain.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="font"):
+        render_application(demo_data, font_path=tmp_path / "missing.ttc")
