@@ -43,7 +43,7 @@ def _hits(lines: Sequence[Line]) -> dict[str, LabelHit]:
 def _span_after(hit: LabelHit, lines: Sequence[Line]) -> list[Span]:
     """The value in the label's line, and the lines beside it in the same row."""
     own = hit.line.span(hit.end)
-    x = own.bbox[0] if own.text else hit.line.span(hit.start, hit.end).bbox[2]
+    x = own.box[0] if own.text else hit.line.span(hit.start, hit.end).box[2]
     return ([own] if own.text else []) + [ln.span() for ln in right_of(hit.line, x, lines, max_gap=12)]
 
 
@@ -125,7 +125,7 @@ class _BackReader:
                 continue
             if stop is not None and (same_row(ln, stop.line) or ln.bbox[1] >= stop.line.bbox[1]):
                 break
-            if ln.bbox[1] - last.bbox[3] > 0.8 * self.h or abs(ln.bbox[0] - spans[0].bbox[0]) > 1.5 * self.h:
+            if ln.bbox[1] - last.bbox[3] > 0.8 * self.h or abs(ln.bbox[0] - spans[0].box[0]) > 1.5 * self.h:
                 break
             if not all(_AUTHORITY_CHARS.match(c) for c in ln.text):
                 break

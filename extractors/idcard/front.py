@@ -65,12 +65,17 @@ class _FrontReader:
         spans = [own] if own.text else []
         if spans and not whole_row:
             return spans
-        label_right = own.bbox[0] if own.text else hit.line.span(hit.start, hit.end).bbox[2]
-        label_lines = {h.line for h in self.hits.values()}
-        beside = [ln for ln in right_of(hit.line, label_right, self.lines, max_gap=12) if ln not in label_lines]
+        label_right = own.box[0] if own.text else hit.line.span(hit.start, hit.end).box[2]
+        beside = []
+        for ln in right_of(hit.line, label_right, self.lines, max_gap=12):
+            # A neighbour may start with this value and go on with the next label (``女民族汉``).
+            starts = [h.start for h in self.hits.values() if h.line is ln]
+            end = min(starts, default=len(ln.text))
+            if end > 0:
+                beside.append(ln.span(0, end))
         if not whole_row:
-            return spans or [ln.span() for ln in beside[:1]]
-        return spans + [ln.span() for ln in beside]
+            return spans or beside[:1]
+        return spans + beside
 
     # --- fields -------------------------------------------------------------------------------------------
     def name(self) -> None:
@@ -109,15 +114,36 @@ class _FrontReader:
             return None
         return d, spans
 
-    def address(self, stop_y: float | None) -> None:
+    def _address_start(self, stop_y: float | None) -> Span | None:
+        """The first address line: beside 住址, or — when OCR missed the label — the line under the birth date
+        in the value column."""
         first = self._value_spans("住址", whole_row=False)
-        if not first:
+        if first:
+            return first[0]
+        birth = self._value_spans("出生", whole_row=True)
+        if not birth:
+            return None
+        x_col, bottom = birth[0].box[0], max(s.line.bbox[3] for s in birth)
+        label_lines = {h.line for h in self.hits.values()}
+        for ln in sorted(self.lines, key=lambda ln: ln.bbox[1]):
+            if ln.page != birth[0].page or ln in label_lines or ln.bbox[1] < bottom - 0.3 * self.h:
+                continue
+            if ln.bbox[1] - bottom > 2.5 * self.h or (stop_y is not None and ln.bbox[1] >= stop_y):
+                return None
+            if abs(ln.bbox[0] - x_col) <= 1.5 * self.h:
+                self.warnings.append("address: the 住址 label was not read; took the lines under the birth date")
+                return ln.span()
+        return None
+
+    def address(self, stop_y: float | None) -> None:
+        start = self._address_start(stop_y)
+        if start is None:
             self.warnings.append("address: not found / 未识别到住址")
             return
-        spans = [first[0]]
-        x_col = first[0].bbox[0]
+        spans = [start]
+        x_col = start.box[0]
         label_lines = {h.line for h in self.hits.values()}
-        prev = first[0].line
+        prev = start.line
         candidates = sorted(
             (ln for ln in self.lines if ln.page == prev.page and ln not in label_lines and ln is not prev),
             key=lambda ln: ln.bbox[1],

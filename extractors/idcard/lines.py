@@ -8,6 +8,8 @@ label itself.
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -27,10 +29,11 @@ class Line:
     page: int
     line: TextLine
     text: str  # cleaned: NFKC, no whitespace, simplified variants
+    box: BBox  # the line's box with the page's text tilt taken out: rows and columns are judged on this
 
     @property
     def bbox(self) -> BBox:
-        return self.line.bbox
+        return self.box
 
     @property
     def confidence(self) -> float:
@@ -61,17 +64,38 @@ class Span:
 
     @property
     def bbox(self) -> BBox:
-        """The part of the line's box these characters cover, cut along the line's long side."""
-        x0, y0, x1, y1 = self.line.bbox
+        """The part of the line these characters cover, in page coordinates: cut along the line's own polygon
+        when the engine gave one (a tilted line), else along the long side of its box."""
+        ocr = self.line.line
         text = self.line.text
         if not text or (self.start == 0 and self.end >= len(text)):
-            return self.line.bbox
+            return ocr.bbox
         widths = [_width(c) for c in text]
         total = sum(widths)
         a, b = sum(widths[: self.start]) / total, sum(widths[: self.end]) / total
+        if ocr.polygon is not None and len(ocr.polygon) == 4:
+            tl, tr, br, bl = ocr.polygon
+            pts = [
+                (p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t) for p, q in ((tl, tr), (bl, br)) for t in (a, b)
+            ]
+            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+            return (min(xs), min(ys), max(xs), max(ys))
+        x0, y0, x1, y1 = ocr.bbox
         if x1 - x0 >= y1 - y0:
             return (x0 + (x1 - x0) * a, y0, x0 + (x1 - x0) * b, y1)
         return (x0, y0 + (y1 - y0) * a, x1, y0 + (y1 - y0) * b)
+
+    @property
+    def box(self) -> BBox:
+        """The same cut of the line's untilted layout box (for comparing positions, not for evidence)."""
+        x0, y0, x1, y1 = self.line.box
+        text = self.line.text
+        if not text:
+            return self.line.box
+        widths = [_width(c) for c in text]
+        total = sum(widths)
+        a, b = sum(widths[: self.start]) / total, sum(widths[: self.end]) / total
+        return (x0 + (x1 - x0) * a, y0, x0 + (x1 - x0) * b, y1)
 
     def strip(self, keep) -> Span:
         """Narrows the span to the first..last character for which ``keep(ch)`` holds."""
@@ -79,15 +103,41 @@ class Span:
         return Span(self.line, idx[0], idx[-1] + 1) if idx else Span(self.line, self.start, self.start)
 
 
+def text_tilt(page: OcrPage) -> float:
+    """The page's text direction in radians (median over lines of a few characters), from the engine's polygons."""
+    angles = [
+        math.atan2(ln.polygon[1][1] - ln.polygon[0][1], ln.polygon[1][0] - ln.polygon[0][0])
+        for ln in page.lines
+        if ln.polygon is not None and len(ln.polygon) == 4 and len(ln.text.strip()) >= 3
+    ]
+    return statistics.median(angles) if angles else 0.0
+
+
+def _untilted_box(ln: TextLine, angle: float, centre: tuple[float, float]) -> BBox:
+    pts = ln.polygon if ln.polygon is not None else ((ln.bbox[0], ln.bbox[1]), (ln.bbox[2], ln.bbox[3]))
+    c, s = math.cos(angle), math.sin(angle)
+    cx, cy = centre
+    xs = [cx + (x - cx) * c + (y - cy) * s for x, y in pts]
+    ys = [cy - (x - cx) * s + (y - cy) * c for x, y in pts]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
 def read_lines(pages: Sequence[OcrPage], *, min_confidence: float = 0.3) -> list[Line]:
-    """Every usable line of every page, cleaned; near-empty low-confidence blobs (photo areas) are dropped."""
+    """Every usable line of every page, cleaned; near-empty low-confidence blobs (photo areas) are dropped.
+
+    Capture normally hands over an upright, cropped card; when it could not, the card may lie tilted in the
+    frame, so rows are judged with the text's own tilt taken out (up to 45°)."""
     out = []
     for index, page in enumerate(pages):
+        angle = text_tilt(page)
+        straight = abs(angle) < math.radians(1.5) or abs(angle) > math.radians(45)
+        centre = (page.width / 2, page.height / 2)
         for ln in page.lines:
             text = clean_text(ln.text).translate(VARIANT_CHARS)
             if not text or (ln.confidence < min_confidence and len(text) <= 3):
                 continue
-            out.append(Line(index, ln, text))
+            box = ln.bbox if straight else _untilted_box(ln, angle, centre)
+            out.append(Line(index, ln, text, box))
     return out
 
 
@@ -107,7 +157,7 @@ def right_of(anchor: Line, x: float, lines: Iterable[Line], *, max_gap: float | 
         for ln in lines
         if ln is not anchor
         and same_row(anchor, ln)
-        and ln.bbox[0] >= x - 0.5 * h
+        and ln.bbox[0] >= x - 0.8 * h
         and (max_gap is None or ln.bbox[0] - x <= max_gap * h)
     ]
     return sorted(found, key=lambda ln: ln.bbox[0])

@@ -71,7 +71,10 @@ class Tally:
         names = [n for n in (*FRONT_FIELDS, *BACK_FIELDS) if any(k[1] == n for k in self.total)]
         return {
             "overall": {n: round(self.accuracy(n), 4) for n in names},
-            "per_difficulty": {d: {n: round(self.accuracy(n, d), 4) for n in names} for d in self.difficulties()},
+            "per_difficulty": {
+                d: {n: round(self.accuracy(n, d), 4) for n in names if self.total.get((d, n))}
+                for d in self.difficulties()
+            },
             "documents_found": {d: f"{self.docs_found[d]}/{self.docs_total[d]}" for d in self.difficulties()},
         }
 

@@ -86,3 +86,37 @@ def front_page(number: str, *, birth: str = "1985年6月1日", sex: str = "女")
         for ln in MERGED_FRONT.lines
     ]
     return OcrPage(tuple(lines), MERGED_FRONT.width, MERGED_FRONT.height, "paddle")
+
+
+def polygon_page(*lines: tuple[str, tuple, float], width: float, height: float) -> OcrPage:
+    out = []
+    for text, poly, conf in lines:
+        xs, ys = [p[0] for p in poly], [p[1] for p in poly]
+        out.append(TextLine(text, conf, (min(xs), min(ys), max(xs), max(ys)), tuple(poly)))
+    return OcrPage(tuple(out), width, height, "paddle")
+
+
+# A full frame with the card tilted 15°, read without localisation; OCR missed the 住址 label
+# (idcard_0008_hard_front of seed 7), and 女 went into one line with 民族汉.
+TILTED_FRONT = polygon_page(
+    ("姓名龚伟宁", ((358, 402), (520, 358), (532, 401), (370, 445)), 0.999),
+    ("女民族汉", ((438, 436), (619, 386), (628, 422), (448, 472)), 1.000),
+    ("性别", ((373, 456), (456, 434), (464, 465), (380, 486)), 0.999),
+    ("1990年4月18日", ((456, 483), (653, 433), (662, 466), (464, 517)), 1.000),
+    ("江苏省南京市玄武区解放大", ((466, 533), (734, 464), (742, 498), (474, 567)), 1.000),
+    ("出生", ((383, 508), (441, 494), (447, 520), (389, 534)), 1.000),
+    ("道763号翠苑20栋4单元21", ((474, 569), (736, 502), (744, 538), (483, 604)), 1.000),
+    ("04室", ((479, 605), (539, 593), (545, 628), (486, 639)), 1.000),
+    ("320102199004189984", ((582, 657), (934, 572), (942, 608), (590, 693)), 1.000),
+    ("公民身份号码", ((423, 708), (535, 680), (542, 710), (430, 738)), 0.999),
+    width=1600,
+    height=1200,
+)
+TILTED_FRONT_TRUTH = {
+    "name": "龚伟宁",
+    "sex": "女",
+    "ethnicity": "汉",
+    "birth_date": "1990-04-18",
+    "address": "江苏省南京市玄武区解放大道763号翠苑20栋4单元2104室",
+    "id_number": "320102199004189984",
+}

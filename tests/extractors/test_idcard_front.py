@@ -1,5 +1,5 @@
 import pytest
-from idcard_pages import MERGED_FRONT, MERGED_FRONT_TRUTH, SPLIT_FRONT, front_page
+from idcard_pages import MERGED_FRONT, MERGED_FRONT_TRUTH, SPLIT_FRONT, TILTED_FRONT, TILTED_FRONT_TRUTH, front_page
 
 from domain.models import OcrPage, TextLine
 from extractors.idcard.front import IdCardFrontExtractor
@@ -89,3 +89,12 @@ def test_traditional_variant_of_the_ethnicity():
 def test_nothing_to_read(pages):
     ex = FRONT.extract(pages)
     assert ex.fields == {} and ex.warnings
+
+
+def test_tilted_card_without_address_label():
+    ex = FRONT.extract([TILTED_FRONT])
+    assert values(ex) == TILTED_FRONT_TRUTH
+    assert any("住址 label was not read" in w for w in ex.warnings)
+    # Evidence stays in page coordinates: the name box lies on the tilted line, right of the label.
+    x0, y0, x1, y1 = ex.fields["name"].bbox
+    assert 358 + (520 - 358) * 0.35 < x0 < x1 <= 532 and 358 <= y0 < y1 <= 445

@@ -3,7 +3,7 @@ from extractors.idcard.lines import Line, cut, find_label, fuzzy_contains, read_
 
 
 def _line(text, bbox, conf=1.0, page=0):
-    return Line(page, TextLine(text, conf, bbox), text)
+    return Line(page, TextLine(text, conf, bbox), text, bbox)
 
 
 def test_read_lines_cleans_text_and_drops_photo_blobs():

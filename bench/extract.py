@@ -1,0 +1,245 @@
+"""Per-frame latency and peak memory of ``docintel extract`` on generated ID-card captures, side by side with
+a raw PaddleOCR call and Tesseract chi_sim on the same full frames. Prints one JSON object.
+
+    python bench/extract.py [--count 30] [--seed 11] [--cores 2] [--tesseract-count N] [--data DIR]
+
+Each variant runs in its own process (so peak RSS is its own), loads its models first (not timed), reads one
+warm-up frame (not timed), then times every frame from the JPEG bytes to its result:
+- ``docintel``: ``pipeline.extract.extract_files`` (decode, localise and crop the card, OCR, classify, extract);
+- ``paddle_raw``: JPEG decode + ``PaddleOCR.predict`` on the full frame, constructed as the paddle engine does
+  (same ONNX model folders, same detection size limit);
+- ``tesseract``: JPEG decode + ``pytesseract.image_to_data(lang="chi_sim+eng")`` on the full frame.
+Field accuracy of the raw engines is what docintel's own ID-card extractors make of their full-frame lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
+os.environ.setdefault("DOCINTEL_OCR__MODEL_DIR", str(ROOT / "var" / "models"))
+
+VARIANTS = ("docintel", "paddle_raw", "tesseract")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    s = sorted(values)
+    if not s:
+        return float("nan")
+    k = (len(s) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+# --- one variant, in its own process ---------------------------------------------------------------------
+def _raw_paddle():
+    from paddleocr import PaddleOCR
+
+    from config.settings import get_settings
+    from extractors.engines.model_store import model_paths
+
+    ocr_settings = get_settings().ocr
+    paths = model_paths(ocr_settings.model_dir)
+    engine_config = (
+        {"intra_op_num_threads": ocr_settings.threads, "inter_op_num_threads": 1} if ocr_settings.threads else None
+    )
+    return PaddleOCR(
+        engine="onnxruntime",
+        engine_config=engine_config,
+        text_detection_model_name=paths.det_name,
+        text_detection_model_dir=str(paths.det_dir),
+        text_recognition_model_name=paths.rec_name,
+        text_recognition_model_dir=str(paths.rec_dir),
+        use_doc_orientation_classify=False,
+        use_doc_unwarping=False,
+        use_textline_orientation=False,
+        text_det_limit_side_len=ocr_settings.det_limit_side_len,
+        text_det_limit_type="max",
+    )
+
+
+def _paddle_page(result, w: int, h: int):
+    import numpy as np
+
+    from domain.models import OcrPage, TextLine
+    from extractors.engines.base import reading_order
+
+    lines = []
+    for text, score, poly in zip(result["rec_texts"], result["rec_scores"], result["rec_polys"], strict=False):
+        if str(text).strip():
+            pts = np.asarray(poly, dtype=float).reshape(-1, 2)
+            bbox = (pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max())
+            lines.append(TextLine(str(text), float(score), tuple(float(v) for v in bbox)))
+    return OcrPage(tuple(reading_order(lines)), float(w), float(h), "paddle_raw")
+
+
+def _extract_from_page(page) -> list[dict]:
+    """What docintel's classifier and extractors make of one full-frame OCR page (for the raw engines)."""
+    from extractors.registry import classify, extractor_for
+
+    doc_type, _ = classify([page])
+    if doc_type == "unknown":
+        return []
+    ex = extractor_for(doc_type).extract([page])
+    return [{"doc_type": doc_type, "fields": {k: {"value": f.value} for k, f in ex.fields.items()}}]
+
+
+def run_variant(variant: str, data: Path, limit: int | None) -> dict:
+    import cv2
+    import numpy as np
+
+    truth = json.loads((data / "ground_truth.json").read_text(encoding="utf-8"))
+    captures = truth["captures"][:limit] if limit else truth["captures"]
+    frames = [(c["file"], (data / c["file"]).read_bytes()) for c in captures]
+
+    t_load = time.perf_counter()
+    if variant == "docintel":
+        from extractors.engines import get_engine
+        from pipeline.extract import InputFile, extract_files
+
+        engine = get_engine()
+
+        def one(name: str, blob: bytes) -> list[dict]:
+            return [d.to_json() for d in extract_files([InputFile(name, blob)], engine=engine)]
+
+    elif variant == "paddle_raw":
+        ocr = _raw_paddle()
+
+        def one(name: str, blob: bytes) -> list[dict]:
+            img = cv2.imdecode(np.frombuffer(blob, np.uint8), cv2.IMREAD_COLOR)
+            result = ocr.predict(img)[0]
+            return [_paddle_page(result, img.shape[1], img.shape[0])]  # type: ignore[list-item]
+
+    elif variant == "tesseract":
+        from config.settings import get_settings
+        from extractors.engines.tesseract import TesseractEngine
+
+        tess = TesseractEngine(get_settings().ocr)
+
+        def one(name: str, blob: bytes) -> list[dict]:
+            img = cv2.imdecode(np.frombuffer(blob, np.uint8), cv2.IMREAD_COLOR)
+            return [tess.recognize(img)]  # type: ignore[list-item]
+
+    else:
+        raise SystemExit(f"unknown variant {variant!r}")
+    load_s = time.perf_counter() - t_load
+
+    one(*frames[0])  # warm-up: first-call allocations and lazy imports are not per-frame cost
+    latencies, outputs = [], []
+    for name, blob in frames:
+        t0 = time.perf_counter()
+        out = one(name, blob)
+        latencies.append((time.perf_counter() - t0) * 1000)
+        outputs.append(out)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+    from samples.generator.idcard_eval import Tally
+
+    tally = Tally()
+    for cap, out in zip(captures, outputs, strict=True):
+        docs = out if variant == "docintel" else [d for page in out for d in _extract_from_page(page)]
+        tally.add_capture(cap, docs)
+    return {
+        "frames": len(frames),
+        "model_load_s": round(load_s, 2),
+        "p50_ms": round(_percentile(latencies, 0.5), 1),
+        "p95_ms": round(_percentile(latencies, 0.95), 1),
+        "mean_ms": round(statistics.fmean(latencies), 1),
+        "peak_rss_mb": round(peak_rss_mb, 1),
+        "accuracy": tally.summary(),
+    }
+
+
+# --- the driver -----------------------------------------------------------------------------------------------
+def _spawn(variant: str, data: Path, limit: int | None, cores: int | None) -> dict:
+    cmd = [sys.executable, __file__, "--worker", variant, "--data", str(data)]
+    if limit:
+        cmd += ["--limit", str(limit)]
+    env = dict(os.environ)
+    if cores:
+        env.update(OMP_NUM_THREADS=str(cores), DOCINTEL_OCR__THREADS=str(cores))
+    preexec = None
+    if cores and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > cores:
+        preexec = lambda: os.sched_setaffinity(0, set(range(cores)))  # noqa: E731 - same cores for every variant
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, preexec_fn=preexec, cwd=ROOT)
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _ratio(a: dict, b: dict, key: str) -> float | None:
+    try:
+        return round(a[key] / b[key], 3)
+    except (KeyError, ZeroDivisionError, TypeError):
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=30, help="generated captures (ignored with --data)")
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--data", type=Path, default=None, help="a folder with ground_truth.json (default: generate)")
+    ap.add_argument("--cores", type=int, default=2, help="ONNX Runtime threads and CPU affinity per variant")
+    ap.add_argument("--tesseract-count", type=int, default=10, help="frames for Tesseract (about 4 s each); 0: all")
+    ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--limit", type=int, default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.worker:
+        print(json.dumps(run_variant(args.worker, args.data, args.limit), ensure_ascii=False))
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="docintel-bench-") as tmp:
+        data = args.data
+        if data is None:
+            from samples.generator.idcard import generate_set
+
+            data = Path(tmp)
+            generate_set(data, count=args.count, seed=args.seed)
+        results = {}
+        for variant in args.variants.split(","):
+            limit = (args.tesseract_count or None) if variant == "tesseract" else None
+            results[variant] = _spawn(variant, data, limit, args.cores)
+            print(f"bench: {variant} done: {results[variant].get('p50_ms')} ms p50", file=sys.stderr)
+
+    d, p, t = (results.get(v, {}) for v in VARIANTS)
+    ratios = {
+        "docintel_p50_over_paddle_raw_p50": _ratio(d, p, "p50_ms"),
+        "docintel_p95_over_paddle_raw_p95": _ratio(d, p, "p95_ms"),
+        "docintel_rss_over_paddle_raw_rss": _ratio(d, p, "peak_rss_mb"),
+        "tesseract_p50_over_docintel_p50": _ratio(t, d, "p50_ms"),
+        "tesseract_rss_over_docintel_rss": _ratio(t, d, "peak_rss_mb"),
+    }
+    report = {
+        "bench": "extract",
+        "frames": args.count if args.data is None else None,
+        "seed": args.seed if args.data is None else None,
+        "cores": args.cores,
+        "cpu_count": os.cpu_count(),
+        "variants": results,
+        "ratios": ratios,
+        "target": {
+            "docintel_p50_at_most_1.2x_paddle_raw": (
+                ratios["docintel_p50_over_paddle_raw_p50"] is not None
+                and ratios["docintel_p50_over_paddle_raw_p50"] <= 1.2
+            )
+        },
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
