@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from domain.models import BBox, OcrPage, TextLine
 
 _CLAUSE_START = re.compile(r"^(\d{1,2}[.、)]|第[一二三四五六七八九十\d]+[条章])")
+_PAGE_FURNITURE = re.compile(
+    r"^\s*(?:第\s*\d+\s*页\s*(?:[,，/]?\s*共\s*\d+\s*页)?|[-—－]\s*\d+\s*[-—－]|\d+\s*/\s*\d+|(?:Page|页码)\s*\d+.*)\s*$"
+)
 BLANK_CHARS = set("_＿-—–…·.。:：,，;；/ \n")
 
 
@@ -143,7 +146,9 @@ class Layout:
     """All rows of a document in reading order, with label search and value lookup around labels."""
 
     def __init__(self, pages: Sequence[OcrPage], *, stop_labels: re.Pattern[str] | None = None) -> None:
-        self.rows: list[Row] = [row for i, p in enumerate(pages) for row in group_rows(i, p.lines)]
+        rows = [row for i, p in enumerate(pages) for row in group_rows(i, p.lines)]
+        # Page numbers and running headers sit between a label and a value carried over to the next page.
+        self.rows: list[Row] = [r for r in rows if not _PAGE_FURNITURE.match("".join(ln.text for ln in r.lines))]
         self._row_chars = [[line_chars(r.page, ln) for ln in r.lines] for r in self.rows]
         self.stop_labels = stop_labels
         self._page_left: dict[int, float] = {}
@@ -221,8 +226,6 @@ class Layout:
                 more, cut = self.cut_at_label(self.whole_row(i))
                 rest = rest + NEWLINE + more
             return rest, "row"
-        if cut and rest.text.strip(" :_"):
-            return Chars("", ()), "blank"
         if cut:
             return Chars("", ()), "blank"  # another label follows at once: this one was left empty
         nxt = hit.row_index + 1

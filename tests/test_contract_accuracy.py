@@ -140,7 +140,7 @@ OCR_SUBSET = [
     ("scanned_pdf", "purchase_contract", "gf2014", "medium"),
     ("scanned_pdf", "purchase_contract", "party_table", "hard"),
     ("scanned_pdf", "rental_agreement", "city_template", "hard"),
-    ("scanned_pdf", "rental_agreement", "freeform", "medium"),
+    ("scanned_tiff", "rental_agreement", "freeform", "medium"),
     ("camera", "purchase_contract", "resale_prose", "easy"),
     ("camera", "purchase_contract", "gf2014", "medium"),
     ("camera", "rental_agreement", "party_table", "medium"),

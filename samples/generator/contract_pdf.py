@@ -95,7 +95,9 @@ def _markup(text: str, size: float) -> str:
     return "".join(out).replace("\n", "<br/>")
 
 
-def render_text_pdf(blocks: list[Block], *, title: str = "contract", margin_mm: float = 22) -> bytes:
+def render_text_pdf(
+    blocks: list[Block], *, title: str = "contract", margin_mm: float = 22, footer: str | None = None
+) -> bytes:
     """A4 text PDF with the CJK font embedded (subset), so its text layer reads back exactly."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -155,7 +157,13 @@ def render_text_pdf(blocks: list[Block], *, title: str = "contract", margin_mm: 
             story.append(PageBreak())
         elif isinstance(b, Gap):
             story.append(Spacer(1, b.height))
-    doc.build(story)
+
+    def page_number(canvas, doc) -> None:
+        if footer:
+            canvas.setFont(body, 9)
+            canvas.drawCentredString(A4[0] / 2, margin_mm * mm / 2, footer.format(n=doc.page))
+
+    doc.build(story, onFirstPage=page_number, onLaterPages=page_number)
     return buf.getvalue()
 
 
@@ -217,11 +225,24 @@ def images_to_pdf(images: list[np.ndarray], *, dpi: int, quality: int = 75) -> b
     return buf.getvalue()
 
 
+def images_to_tiff(images: list[np.ndarray], *, dpi: int) -> bytes:
+    """A multi-page greyscale TIFF (LZW), as office scanners and fax servers write them."""
+    from PIL import Image
+
+    pil = [Image.fromarray(cv2.cvtColor(im, cv2.COLOR_BGR2GRAY)) for im in images]
+    buf = io.BytesIO()
+    pil[0].save(buf, format="TIFF", save_all=True, append_images=pil[1:], compression="tiff_lzw", dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+def scanned_pages(pdf: bytes, rng: random.Random, difficulty: str, *, dpi: int) -> list[np.ndarray]:
+    return [degrade_scan(im, rng, difficulty) for im in render_page_images(pdf, dpi=dpi)]
+
+
 def scanned_pdf(
     pdf: bytes, rng: random.Random, difficulty: str, *, dpi: int | None = None, quality: int | None = None
 ) -> bytes:
     """The text PDF printed, scanned at 150–200 DPI and saved as an image-only PDF."""
     dpi = dpi or rng.choice((150, 200))
     quality = quality or _SCAN_LEVELS[difficulty][3]
-    pages = [degrade_scan(im, rng, difficulty) for im in render_page_images(pdf, dpi=dpi)]
-    return images_to_pdf(pages, dpi=dpi, quality=quality)
+    return images_to_pdf(scanned_pages(pdf, rng, difficulty, dpi=dpi), dpi=dpi, quality=quality)

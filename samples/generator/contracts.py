@@ -2,7 +2,8 @@
 
 - ``text_pdf``: an e-contract as online signing systems issue it (reportlab, embedded CJK TrueType font);
 - ``scanned_pdf``: the same pages printed, scanned and saved as an image-only PDF;
-- ``camera``: one document-camera frame per page (JPEG), via the shared camera model in ``camera.py``.
+- ``camera``: one document-camera frame per page (JPEG), via the shared camera model in ``camera.py``;
+- ``scanned_tiff`` (on request, not in the default set): the scans as one multi-page TIFF.
 
 ``python -m samples.generator.contracts OUT_DIR --per-type N`` writes a set with a ``truth.jsonl`` beside it.
 """
@@ -17,7 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from samples.generator.contract_pdf import page_count, render_page_images, render_text_pdf, scanned_pdf
+from samples.generator.contract_pdf import (
+    images_to_tiff,
+    page_count,
+    render_page_images,
+    render_text_pdf,
+    scanned_pages,
+    scanned_pdf,
+)
 from samples.generator.contract_templates import PURCHASE_TEMPLATES, RENTAL_TEMPLATES
 from samples.generator.contract_values import make_purchase_facts, make_rental_facts
 
@@ -63,7 +71,7 @@ def make_text_pdf(
     """A 2–6 page text PDF and its truth; layouts that print outside that range are drawn again."""
     for _ in range(60):
         blocks, truth = _layout(doc_type, template, rng, difficulty == "hard")
-        pdf = render_text_pdf(blocks, title=doc_type)
+        pdf = render_text_pdf(blocks, title=doc_type, footer=rng.choice((None, "第 {n} 页", "- {n} -")))
         n = page_count(pdf)
         if MIN_PAGES <= n <= max_pages:
             return pdf, truth, n
@@ -116,13 +124,15 @@ def make_contract(
     elif form == "scanned_pdf":
         scan = scanned_pdf(pdf, rng, difficulty, dpi=150 if compact else None, quality=50 if compact else None)
         files = ((f"{name}.pdf", scan),)
+    elif form == "scanned_tiff":
+        files = ((f"{name}.tif", images_to_tiff(scanned_pages(pdf, rng, difficulty, dpi=200), dpi=200)),)
     elif form == "camera":
         frames = camera_frames(pdf, rng, difficulty)
         if compact:
             frames = [_recompress(f, 45) for f in frames]
         files = tuple((f"{name}_p{i + 1}.jpg", f) for i, f in enumerate(frames))
     else:
-        raise ValueError(f"unknown form {form!r}; known: {', '.join(FORMS)}")
+        raise ValueError(f"unknown form {form!r}; known: {', '.join((*FORMS, 'scanned_tiff'))}")
     return ContractSample(doc_type, template, form, difficulty, truth, files, pages)
 
 

@@ -220,3 +220,10 @@ def test_layout_without_stop_labels_reads_to_the_row_end() -> None:
     layout = Layout([page(line("甲方：张三乙方：李四", 100, 100))], stop_labels=STOP_LABELS)
     hit = layout.find_labels(label_pattern(["甲方"]))[0]
     assert layout.value_at(hit, parse_person_name).value == "张三"
+
+
+def test_value_on_the_next_page_past_the_page_number() -> None:
+    p1 = page(line("签订日期：", 100, 1300), line("第 3 页 共 4 页", 450, 1370))
+    p2 = page(line("- 4 -", 480, 20), line("2021年12月30日", 100, 80), line("签订地点：售楼处", 100, 120))
+    f = rental(p1, p2)
+    assert f["signing_date"].value == "2021-12-30" and f["signing_date"].page == 1
