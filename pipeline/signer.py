@@ -25,8 +25,13 @@ class SignerHandle:
     def status(self) -> dict[str, Any]:
         if self._signer is None:
             return {"ok": False, "error": self.error}
-        describe = getattr(self._signer, "describe", None)
-        return {"ok": True, "level": self.level, **(describe() if callable(describe) else {})}
+        return {
+            "ok": True,
+            "level": self.level,
+            "backend": self._signer.settings.backend,
+            "test_only": bool(self._signer.test_only),
+            "timestamps": self._signer.timestamper is not None,
+        }
 
     def require(self) -> Any:
         if self._signer is None:
@@ -39,23 +44,18 @@ class SignerHandle:
         return sign_pdf(pdf, signer=self.require(), level=self.level)
 
     def close(self) -> None:
-        close = getattr(self._signer, "close", None)
-        if callable(close):
-            try:
-                close()
-            except Exception:  # shutting down: nothing left to tell
-                log.warning("signer did not close cleanly", exc_info=True)
+        # The dev PKI's loopback services belong to the process, shared by every signer in it (tests build several
+        # apps): they end with the process, not with one app.
+        self._signer = None
+        self.error = "closed"
 
 
 def open_signer(settings: Settings) -> SignerHandle:
     level = settings.signing.default_level
+    from signing.service import build_signer
+
     try:
-        from signing.service import build_signer
-    except ImportError as exc:
-        log.warning("signing is not installed: %s", exc)
-        return SignerHandle(None, f"signing service not installed ({exc})", level)
-    try:
-        return SignerHandle(build_signer(settings.signing), None, level)
+        return SignerHandle(build_signer(settings.signing, env=settings.env), None, level)
     except DocintelError as exc:
         log.warning("signer unavailable: %s", exc.one_line())
         return SignerHandle(None, exc.message, level)
