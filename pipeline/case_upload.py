@@ -85,6 +85,9 @@ def add_document(
     with svc.db.session() as s:
         case = get_case(s, case_id, branch=principal.branch)
         if (done := idempotency.replay(s, principal=principal, scope=scope, key=key, req_hash=req)) is not None:
+            # A replay shows the extracted personal data again: audited like the first answer.
+            for d in done.body.get("documents", []):
+                _audit(s, principal, "document.upload_replay", "document", d["id"], case_id=case.id)
             return done
         ensure_open(case)
         earlier: list[InputFile] = []

@@ -166,6 +166,10 @@ def _replay_after_race(
         done = idempotency.replay(s, principal=principal, scope=scope, key=key, req_hash=req_hash)
     if done is None:  # the conflict was not ours to explain: let it surface
         raise Conflict("a concurrent request changed this case; retry", message_zh="请求冲突，请重试")
+    if done.body.get("documents"):
+        with svc.db.session() as s:
+            for d in done.body["documents"]:
+                _audit(s, principal, "document.upload_replay", "document", d["id"], case_id=done.body.get("case_id"))
     return done
 
 
