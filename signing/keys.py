@@ -171,6 +171,7 @@ def _pkcs12_signer(settings: SigningSettings) -> Signer:
 
 
 def _pkcs11_signer(settings: SigningSettings) -> Signer:
+    from pkcs11.exceptions import UserAlreadyLoggedIn
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
@@ -186,10 +187,14 @@ def _pkcs11_signer(settings: SigningSettings) -> Signer:
     if not (settings.pkcs11_key_label or settings.pkcs11_cert_label):
         raise ConfigError("signing.backend=pkcs11 needs signing.pkcs11_key_label", message_zh="未配置私钥标签")
     pin = _secret(settings.pkcs11_pin, settings.pkcs11_pin_file, "PKCS#11 PIN")
+    criteria = TokenCriteria(label=settings.pkcs11_token_label)
     try:
-        session = open_pkcs11_session(
-            str(module), token_criteria=TokenCriteria(label=settings.pkcs11_token_label), user_pin=pin
-        )
+        try:
+            session = open_pkcs11_session(str(module), token_criteria=criteria, user_pin=pin)
+        except UserAlreadyLoggedIn:
+            # PKCS#11 logs in per application, not per session: a signer rebuilt in the same process
+            # (a configuration reload) finds the token already unlocked.
+            session = open_pkcs11_session(str(module), token_criteria=criteria, user_pin=None)
     except Exception as exc:
         # python-pkcs11 errors name the failing call (PinIncorrect, TokenNotPresent, ...), never the PIN.
         raise SignerUnavailable(

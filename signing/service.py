@@ -62,6 +62,7 @@ def build_signer(settings: SigningSettings, *, env: str | None = None) -> Docume
             tsa_url = pki.tsa_url
         log.warning("signing with the DEV TEST ONLY PKI (%s); not for production", pki.directory)
     else:
+        key = build_key(settings, env=env, trust_roots=roots)
         if not roots:
             from domain.errors import ConfigError
 
@@ -70,7 +71,6 @@ def build_signer(settings: SigningSettings, *, env: str | None = None) -> Docume
                 "(of the signing certificate and of the TSA)",
                 message_zh="未配置受信任根证书",
             )
-        key = build_key(settings, env=env, trust_roots=roots)
     timestamper = build_timestamper(tsa_url, timeout_s=settings.tsa_timeout_s) if tsa_url else None
     level = Level.parse(settings.default_level)
     if level.needs_timestamp and timestamper is None:
