@@ -143,6 +143,9 @@ class JobsSettings(BaseModel):
     visibility_timeout_s: int = Field(
         0, ge=0, description="Redis: an unacked message is redelivered after this; 0 = task_time_limit_s + 60"
     )
+    broker_poll_interval_s: float = Field(
+        0.1, gt=0, description="embedded broker: how often an idle worker looks for messages (it has no push)"
+    )
     ocr_queue: str = Field("docintel.ocr", description="queue of the per-file and per-chunk tasks (CPU heavy)")
     control_queue: str = Field("docintel.control", description="queue of job bookkeeping and callbacks (light)")
     max_package_bytes: int = Field(200 * 1024 * 1024, ge=1, description="largest package upload (zip or files)")

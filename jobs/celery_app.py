@@ -17,6 +17,7 @@ from __future__ import annotations
 from celery import Celery
 
 from config.settings import Settings, get_settings
+from jobs.broker_sqla import kombu_url
 
 
 def broker_kind(url: str) -> str:
@@ -29,8 +30,10 @@ def celery_config(settings: Settings) -> dict:
     transport_options: dict = {}
     if broker_kind(j.broker_url) in ("redis", "rediss"):
         transport_options = {"visibility_timeout": visibility}
+    elif broker_kind(j.broker_url) == "sqla":
+        transport_options = {"polling_interval": j.broker_poll_interval_s}
     return {
-        "broker_url": j.broker_url,
+        "broker_url": kombu_url(j.broker_url),
         "result_backend": j.result_backend,
         "task_ignore_result": True,  # a job's state lives in the database, not in Celery results
         "task_serializer": "json",

@@ -70,11 +70,9 @@ def _migrate(**_: Any) -> None:
 
 @signals.worker_process_init.connect
 def _after_fork(**_: Any) -> None:
-    try:
-        from kombu.transport.sqlalchemy import Channel
-    except ImportError:  # pragma: no cover - kombu always ships it
-        Channel = None
-    if Channel is not None and Channel._engines:
+    from kombu.transport.sqlalchemy import Channel
+
+    if Channel._engines:  # a class-level cache, shared by the embedded broker's subclass
         _inherited.append(dict(Channel._engines))
         Channel._engines.clear()
     settings = get_settings()

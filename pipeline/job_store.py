@@ -131,19 +131,22 @@ def chunks_of(session: Session, job_id: str, *, open_only: bool = True) -> dict[
 
 def dispatch_open_items(db: Database, dispatcher: Dispatcher, *, job_id: str) -> int:
     """Sends one message per chunk of the job's unfinished items; the resume of an interrupted job. A message that
-    duplicates one still queued costs nothing: its items are claimed once."""
+    duplicates one still queued costs nothing: its items are claimed once. Items are marked sent only after the
+    broker took their message, so a failed send is found by the sweep soon, not after ``requeue_after_s``."""
     with db.session() as s:
         job = s.get(Job, job_id)
         if job is None:
             raise NotFound(f"job {job_id[:64]!r} not found", message_zh="任务不存在")
         kind = job.kind
         chunks = chunks_of(s, job_id)
-        now = utcnow()
-        s.execute(
-            update(JobItem).where(JobItem.job_id == job_id, JobItem.state == ItemState.QUEUED).values(dispatched_at=now)
-        )
     for item_ids in chunks.values():
         dispatcher.send_items(job_id, kind, item_ids)
+        with db.session() as s:
+            s.execute(
+                update(JobItem)
+                .where(JobItem.id.in_(item_ids), JobItem.state == ItemState.QUEUED)
+                .values(dispatched_at=utcnow())
+            )
     if not chunks:
         maybe_finish(db, dispatcher, job_id=job_id)
     return sum(len(v) for v in chunks.values())
@@ -329,6 +332,7 @@ def sweep(db: Database, dispatcher: Dispatcher, *, settings: JobsSettings) -> Sw
     now = utcnow()
     stale = now - dt.timedelta(seconds=settings.requeue_after_s)
     finish_stale = now - dt.timedelta(seconds=3 * settings.lease_s)
+    unsent = now - dt.timedelta(seconds=settings.lease_s)  # never taken by the broker (it was down at submission)
     with db.session() as s:
         expired = s.execute(
             update(JobItem)
@@ -344,7 +348,7 @@ def sweep(db: Database, dispatcher: Dispatcher, *, settings: JobsSettings) -> Sw
                     JobItem.dispatched_at < stale,
                     and_(
                         JobItem.dispatched_at.is_(None),
-                        JobItem.job_id.in_(select(Job.id).where(Job.created_at < stale)),
+                        JobItem.job_id.in_(select(Job.id).where(Job.created_at < unsent)),
                     ),
                 ),
             )
