@@ -8,7 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 import cn2an
 
-_FIGURE = re.compile(r"[¥￥Y]?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*(万)?(?:元|圆)?")
+# Thousands groups are three digits after "," — or after "." where OCR took the comma for a point (money
+# never has three decimals); decimals are one or two digits.
+_FIGURE = re.compile(r"[¥￥Y]?\s*(\d{1,3}(?:[,.]\d{3})+(?!\d)|\d+)(?:[.,](\d{1,2})(?!\d))?\s*(万)?(?:元|圆)?")
 CAPITALS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正"
 _WORDS = re.compile(rf"[{CAPITALS}]{{2,}}")
 _DIGITS = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
@@ -26,7 +28,7 @@ def parse_figure(text: str, *, max_skip: int = 12) -> tuple[str, int, int] | Non
         if text[max(0, m.start() - 1) : m.start()].isdigit():
             continue
         try:
-            value = Decimal(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))
+            value = Decimal(re.sub(r"[,.]", "", m.group(1)) + ("." + m.group(2) if m.group(2) else ""))
         except InvalidOperation:
             continue
         if m.group(3):

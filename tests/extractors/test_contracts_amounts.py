@@ -26,6 +26,8 @@ from extractors.contracts.values import (
         ("人民币123.5万元", "1235000.00"),
         (":3500元整", "3500.00"),
         ("每月2,800.5元", "2800.50"),
+        ("3.050.00元", "3050.00"),  # OCR read the thousands comma as a point
+        ("1.234.567,00", "1234567.00"),
     ],
 )
 def test_figures(text: str, value: str) -> None:
