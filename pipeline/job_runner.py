@@ -184,3 +184,36 @@ def _fail_job(svc: CaseServices, job_id: str, exc: BaseException) -> None:
             job_store.close_job(
                 s, job, state=JobState.FAILED, result=job.result or {}, errors=[job_store.error_dict(exc)]
             )
+
+
+class InlineDispatcher:
+    """Runs a job's messages in this process, in order, with no broker (``docintel reprocess --inline`` on a
+    machine with no worker). Messages queue up and are drained by ``drain``, so nothing recurses."""
+
+    def __init__(self, svc: CaseServices) -> None:
+        self.svc = svc
+        self._queue: list[tuple[str, tuple]] = []
+
+    def send_items(self, job_id: str, kind: str, item_ids: Sequence[int]) -> None:
+        self._queue.append(("items", (job_id, kind, list(item_ids))))
+
+    def send_finish(self, job_id: str, kind: str) -> None:
+        self._queue.append(("finish", (job_id,)))
+
+    def send_callback(self, job_id: str, countdown_s: float = 0.0) -> None:
+        self._queue.append(("callback", (job_id,)))
+
+    def drain(self, on_message: Callable[[], None] | None = None) -> None:
+        from pipeline.callbacks import deliver_callback
+
+        while self._queue:
+            what, args = self._queue.pop(0)
+            if what == "items":
+                job_id, kind, item_ids = args
+                run_items(self.svc, self, job_id=job_id, kind=kind, item_ids=item_ids)
+            elif what == "finish":
+                finish_job(self.svc, self, job_id=args[0])
+            else:
+                deliver_callback(self.svc.db, job_id=args[0], settings=self.svc.settings)
+            if on_message is not None:
+                on_message()
