@@ -16,6 +16,7 @@ from api.deps import KeyCache
 from api.errors import install_error_handlers
 from api.limits import BodyLimitMiddleware
 from api.metrics import Metrics, MetricsMiddleware
+from api.openapi import install_openapi
 from api.pool import WorkPool
 from config.logging import setup_logging
 from config.settings import Settings, get_settings
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, *, engine: OcrEngine | None = N
     app.add_middleware(BodyLimitMiddleware, limit=limit)
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)  # outermost: times every answer, 413s included
     install_error_handlers(app)
+    install_openapi(app)
 
     from api.routers import cases, extract, health, jobs, packages, reprocess, verify
 

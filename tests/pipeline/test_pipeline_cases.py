@@ -32,7 +32,7 @@ def sample(tmp_path_factory):
     from samples.generator.case import make_case, write_case
 
     out = tmp_path_factory.mktemp("case")
-    s = make_case(11, business="purchase_withdrawal", contract_form="camera")
+    s = make_case(11, business="purchase_withdrawal", contract_form="camera", contract_pages=2)
     write_case(s, out)
     return s, out
 
