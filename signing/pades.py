@@ -76,11 +76,18 @@ def sign(
         from pyhanko_certvalidator import ValidationContext
         from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
-        backend = None
-        vc = validation_context
-        if level.embeds_validation_info and vc is None:
-            backend = AIOHttpFetcherBackend()
-            vc = ValidationContext(trust_roots=list(trust_roots or ()), allow_fetching=True, fetcher_backend=backend)
+        from .http import new_session, with_session
+
+        async with new_session() as session:
+            vc = validation_context
+            if level.embeds_validation_info and vc is None:
+                backend = AIOHttpFetcherBackend(session=session)
+                vc = ValidationContext(
+                    trust_roots=list(trust_roots or ()), allow_fetching=True, fetcher_backend=backend
+                )
+            await _sign_with(vc, with_session(timestamper, session) if timestamper is not None else None)
+
+    async def _sign_with(vc, tsa) -> None:
         meta = signers.PdfSignatureMetadata(
             field_name=spec.field_name,
             reason=spec.reason,
@@ -94,15 +101,11 @@ def sign(
         pdf_signer = signers.PdfSigner(
             meta,
             signer=signer,
-            timestamper=timestamper if level.needs_timestamp else None,
+            timestamper=tsa if level.needs_timestamp else None,
             stamp_style=stamp_style,
             new_field_spec=field_spec or fields.SigFieldSpec(sig_field_name=spec.field_name),
         )
-        try:
-            await pdf_signer.async_sign_pdf(writer, output=out, bytes_reserved=reserve)
-        finally:
-            if backend is not None:
-                await backend.close()
+        await pdf_signer.async_sign_pdf(writer, output=out, bytes_reserved=reserve)
 
     out = io.BytesIO()
     try:

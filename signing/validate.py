@@ -148,15 +148,19 @@ def verify(pdf: bytes, *, trust: TrustConfig) -> VerificationReport:
 
 
 async def _verify_all(reader, signatures, doc_timestamps, trust: TrustConfig):
+    from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+
+    from .http import new_session
+
     dss_level = _dss_has_revinfo(reader)
-    results = []
-    for emb in signatures:
-        results.append(await _verify_one(emb, trust, doc_timestamps, dss_level, reader))
-    ts_results = [await _verify_doc_timestamp(reader, ts, trust) for ts in doc_timestamps]
+    async with new_session() as session:
+        backend = AIOHttpFetcherBackend(session=session)
+        results = [await _verify_one(emb, trust, doc_timestamps, dss_level, reader, backend) for emb in signatures]
+        ts_results = [await _verify_doc_timestamp(reader, ts, trust, backend) for ts in doc_timestamps]
     return results, ts_results
 
 
-def _validation_spec(trust: TrustConfig, *, fetch: bool):
+def _validation_spec(trust: TrustConfig, *, fetch: bool, backend=None):
     from pyhanko.sign.validation.policy_decl import (
         PdfSignatureValidationSpec,
         RevinfoOnlineFetchingRule,
@@ -175,12 +179,14 @@ def _validation_spec(trust: TrustConfig, *, fetch: bool):
     return PdfSignatureValidationSpec(
         SignatureValidationSpec(
             cert_validation_policy=policy,
-            revinfo_gathering_policy=RevocationInfoGatheringSpec(online_fetching_rule=rule),
+            revinfo_gathering_policy=RevocationInfoGatheringSpec(online_fetching_rule=rule, fetcher_backend=backend),
         )
     )
 
 
-async def _verify_one(emb, trust: TrustConfig, doc_timestamps, dss_has_revinfo: bool, reader) -> SignatureResult:
+async def _verify_one(
+    emb, trust: TrustConfig, doc_timestamps, dss_has_revinfo: bool, reader, backend
+) -> SignatureResult:
     from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
     from pyhanko.sign.validation.ades import AdESPassed
 
@@ -193,9 +199,9 @@ async def _verify_one(emb, trust: TrustConfig, doc_timestamps, dss_has_revinfo: 
         # A file that carries its validation data is judged on it first, so an unreachable CA cannot spoil a
         # self-contained B-LT/B-LTA file; the network is asked only when that is not enough (and allowed).
         local_first = level in (Level.B_LT, Level.B_LTA) or not trust.allow_fetching
-        result = await _run_process(emb, _validation_spec(trust, fetch=not local_first), level, reader)
+        result = await _run_process(emb, _validation_spec(trust, fetch=not local_first, backend=backend), level, reader)
         if local_first and trust.allow_fetching and result.ades_subindic is not AdESPassed.OK:
-            result = await _run_process(emb, _validation_spec(trust, fetch=True), level, reader)
+            result = await _run_process(emb, _validation_spec(trust, fetch=True, backend=backend), level, reader)
     except Exception as exc:  # a malformed signature fails itself, not the whole report
         log.info("signature %s could not be validated: %s", name, exc)
         return _broken(name, emb, exc)
@@ -286,12 +292,17 @@ def _dss_knowledge(reader):
     return LocalKnowledge(known_ocsps=ocsps, known_crls=crls, known_certs=list(dss.load_certs()))
 
 
-async def _verify_doc_timestamp(reader, emb, trust: TrustConfig) -> TimestampResult:
+async def _verify_doc_timestamp(reader, emb, trust: TrustConfig, backend) -> TimestampResult:
     from pyhanko.sign.validation import DocumentSecurityStore
     from pyhanko.sign.validation.errors import NoDSSFoundError
     from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_timestamp
 
-    kwargs = {"trust_roots": list(trust.roots), "allow_fetching": trust.allow_fetching, "retroactive_revinfo": True}
+    kwargs = {
+        "trust_roots": list(trust.roots),
+        "allow_fetching": trust.allow_fetching,
+        "retroactive_revinfo": True,
+        "fetcher_backend": backend,
+    }
     try:
         vc = DocumentSecurityStore.read_dss(reader).as_validation_context(kwargs)
     except NoDSSFoundError:
@@ -303,17 +314,7 @@ async def _verify_doc_timestamp(reader, emb, trust: TrustConfig) -> TimestampRes
     except Exception as exc:
         log.info("document timestamp could not be validated: %s", exc)
         return TimestampResult(time=None, valid=False, trusted=False, tsa=None)
-    finally:
-        await _close_fetchers(vc)
     return _ts_result(status)
-
-
-async def _close_fetchers(vc) -> None:
-    close = getattr(vc, "close", None) or getattr(vc, "async_close", None)
-    if close is not None:
-        out = close()
-        if asyncio.iscoroutine(out):
-            await out
 
 
 def _ts_result(status) -> TimestampResult:
