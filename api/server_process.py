@@ -23,8 +23,16 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, *, env: dict[str, str] | None = None, log_path: Path | None = None, port: int | None = None):
+    def __init__(
+        self,
+        *,
+        env: dict[str, str] | None = None,
+        log_path: Path | None = None,
+        port: int | None = None,
+        worker: bool = False,
+    ):
         self.port = port or free_port()
+        self.worker = worker  # the embedded job worker: only what packages and reprocessing need
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **(env or {})}
         self.log_path = log_path
@@ -50,8 +58,9 @@ class ServerProcess:
 
     def start(self, *, wait_for: str = "/readyz", timeout_s: float = 180) -> ServerProcess:
         self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        command = [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            command if self.worker else [*command, "--no-worker"],
             env=self.env,
             cwd=PROJECT_ROOT,
             stdout=self._log,

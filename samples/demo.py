@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     inputs = _case_inputs(out / "case")
     env = {"DOCINTEL_CHECKS__REGISTRY_FILE": str(inputs["folder"] / "registry.json")}
-    server = ServerProcess(env=env, log_path=out / "server.log")
+    server = ServerProcess(env=env, log_path=out / "server.log", worker=True)  # the service as `make serve` runs it
     print(f"starting docintel serve on {server.base_url} (log: {out / 'server.log'}) …")
     t0 = time.perf_counter()
     server.start(wait_for="/readyz")
