@@ -16,6 +16,7 @@ SEAL_RED = (0.78, 0.1, 0.12)
 def render_seal(
     *, width: float, height: float, title: str, signer: str, when: datetime, level: str, font_path: Path
 ) -> bytes:
+    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas
 
     font = register_cjk_font(font_path)
@@ -36,14 +37,10 @@ def render_seal(
     c.drawString(x, height - 16, title)
     c.setFont(font, 6.5)
     c.setFillGray(0.15)
-    for i, line in enumerate(_wrap(signer, 26)[:3]):
+    for i, line in enumerate(simpleSplit(signer, font, 6.5, width - x - 6)[:3]):
         c.drawString(x, height - 28 - i * 8.5, line)
     c.drawString(x, 15, f"PAdES {level}")
     c.drawString(x, 7, when.strftime("%Y-%m-%d %H:%M:%S %z"))
     c.showPage()
     c.save()
     return buf.getvalue()
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
