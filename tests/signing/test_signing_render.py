@@ -111,3 +111,16 @@ def test_missing_font_fails_with_config_error(demo_data: ApplicationData, tmp_pa
 
     with pytest.raises(ConfigError, match="font"):
         render_application(demo_data, font_path=tmp_path / "missing.ttc")
+
+
+def test_qr_code_decodes_to_case_id_and_attachment_hash(application_pdf: bytes, tmp_path) -> None:
+    import cv2
+
+    src = tmp_path / "app.pdf"
+    src.write_bytes(application_pdf)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(src), str(tmp_path / "q")], check=True)
+    payload, _, _ = cv2.QRCodeDetector().detectAndDecode(cv2.imread(str(next(tmp_path.glob("q*.png")))))
+    qr = json.loads(payload)
+    assert qr["case"] == json.loads(_attachment(application_pdf))["case_id"]
+    assert qr["sha256"] == sha256_hex(_attachment(application_pdf))
+    assert qr["doc"] == "application"
