@@ -135,16 +135,15 @@ def test_the_same_pages_scanned_do_go_through_ocr(ocr_engine: OcrEngine) -> None
     assert all(p.text_source.startswith("ocr:") for p in doc.pages)
 
 
-# (form, doc_type, template, difficulty): every template of each type once, across forms and difficulties.
+# (form, doc_type, template, difficulty): every template once, across forms and difficulties, kept to two
+# pages (three for the model text, whose cover and 说明 come first) so the OCR stays around a minute.
 OCR_SUBSET = [
-    ("scanned_pdf", "purchase_contract", "gf2014", "medium"),
     ("scanned_pdf", "purchase_contract", "party_table", "hard"),
-    ("scanned_pdf", "rental_agreement", "city_template", "hard"),
+    ("scanned_pdf", "rental_agreement", "city_template", "medium"),
     ("scanned_tiff", "rental_agreement", "freeform", "medium"),
-    ("camera", "purchase_contract", "resale_prose", "easy"),
-    ("camera", "purchase_contract", "gf2014", "medium"),
+    ("camera", "purchase_contract", "gf2014", "easy"),
+    ("camera", "purchase_contract", "resale_prose", "medium"),
     ("camera", "rental_agreement", "party_table", "medium"),
-    ("camera", "rental_agreement", "city_template", "easy"),
 ]
 
 
@@ -159,7 +158,7 @@ def test_scanned_pdfs_and_camera_frames_meet_the_accuracy_bar(ocr_engine: OcrEng
             form=form,
             difficulty=difficulty,
             name=f"{doc_type}_{form}_{template}_{difficulty}",
-            max_pages=3,
+            max_pages=3 if template == "gf2014" else 2,
         )
         for i, (form, doc_type, template, difficulty) in enumerate(OCR_SUBSET)
     ]
