@@ -8,12 +8,13 @@ one repair alone fits, a garbled printed date or sex falls back to the number, a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from domain.models import DocType, Field, OcrPage
 from extractors.base import DocumentExtractor, Extraction
 from extractors.id_number import IdNumberReading, id_runs, repair_id_number
-from extractors.idcard.common import FRONT_LABELS, make_field, match_ethnicity
+from extractors.idcard.common import ETHNICITIES, FRONT_LABELS, make_field, match_ethnicity
 from extractors.idcard.common import front_score as _front_score
 from extractors.idcard.lines import LabelHit, Line, Span, find_label, median_height, read_lines, right_of, same_row
 from extractors.normalize import cjk_only, is_cjk, parse_date
@@ -22,6 +23,7 @@ from extractors.normalize import cjk_only, is_cjk, parse_date
 REPAIRED = 0.7
 INFERRED = 0.85
 LOOKALIKE = 0.95
+BIRTH_LINE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}")
 
 
 def _hits(lines: Sequence[Line]) -> dict[str, LabelHit]:
@@ -44,6 +46,7 @@ class _FrontReader:
         self.lines = lines
         self.h = median_height(lines)
         self.hits = _hits(lines)
+        self.birth_spans = self._birth_spans()
         self.fields: dict[str, Field] = {}
         self.warnings: list[str] = []
 
@@ -85,6 +88,17 @@ class _FrontReader:
             if 2 <= len(value) <= 15:
                 self.fields["name"] = make_field("name", value, [span])
                 return
+        if "姓名" not in self.hits:
+            # The pale label washed out: the name is the top line of short CJK text above the other rows.
+            label_lines = {h.line for h in self.hits.values()}
+            rows_below = [h.line.bbox[1] for k, h in self.hits.items() if k != "姓名"]
+            for ln in sorted(self.lines, key=lambda ln: ln.bbox[1]):
+                if rows_below and ln.bbox[1] >= min(rows_below) - 0.5 * self.h:
+                    break
+                if ln not in label_lines and 2 <= len(ln.text) <= 5 and all(is_cjk(c) or c == "·" for c in ln.text):
+                    self.fields["name"] = make_field("name", ln.text, [ln.span()], factor=INFERRED)
+                    self.warnings.append("name: the 姓名 label was not read; took the top line / 未识别到姓名标签")
+                    return
         self.warnings.append("name: not found / 未识别到姓名")
 
     def printed_sex(self) -> tuple[str, Span] | None:
@@ -104,12 +118,34 @@ class _FrontReader:
                 if not exact:
                     self.warnings.append(f"ethnicity: read '{span.text}', taken as '{name}' / 民族按最接近的名称识别")
                 return
+        if "民族" not in self.hits:
+            # The label garbled (``男服蒙古``): a nationality ending the line that holds the sex.
+            for ln in self.lines:
+                at = max(ln.text.find("男"), ln.text.find("女"))
+                if at < 0 or len(ln.text) > 12:
+                    continue
+                tail = ln.text[at + 1 :]
+                for k in range(len(tail)):
+                    if tail[k:] in ETHNICITIES and (k > 0 or len(tail) > 1):
+                        span = ln.span(at + 1 + k)
+                        self.fields["ethnicity"] = make_field("ethnicity", tail[k:], [span], factor=INFERRED)
+                        self.warnings.append("ethnicity: the 民族 label was not read; took the end of the sex row")
+                        return
         self.warnings.append("ethnicity: not found / 未识别到民族")
 
-    def printed_birth(self) -> tuple[dt.date, list[Span]] | None:
+    def _birth_spans(self) -> list[Span]:
         spans = self._value_spans("出生", whole_row=True)
-        text = "".join(s.text for s in spans)
-        d = parse_date(text)
+        if spans or "出生" in self.hits:
+            return spans
+        # No label: the line written like a birth date (年 and 月 between digits).
+        for ln in self.lines:
+            if BIRTH_LINE.search(ln.text):
+                return [ln.span(), *(r.span() for r in right_of(ln, ln.bbox[2], self.lines, max_gap=2))]
+        return []
+
+    def printed_birth(self) -> tuple[dt.date, list[Span]] | None:
+        spans = self.birth_spans
+        d = parse_date("".join(s.text for s in spans))
         if d is None or not (1900 <= d.year <= dt.date.today().year):
             return None
         return d, spans
@@ -120,7 +156,7 @@ class _FrontReader:
         first = self._value_spans("住址", whole_row=False)
         if first:
             return first[0]
-        birth = self._value_spans("出生", whole_row=True)
+        birth = self.birth_spans
         if not birth:
             return None
         x_col, bottom = birth[0].box[0], max(s.line.bbox[3] for s in birth)

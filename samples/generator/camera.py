@@ -166,6 +166,7 @@ def _place(
     rng: random.Random,
     frame: tuple[int, int],
     fill: tuple[float, float],
+    min_long_side: int,
 ) -> tuple[np.ndarray, np.ndarray, Placement]:
     h0, w0 = doc.shape[:2]
     k = rng.choices(list(p.quarter_turns), weights=list(p.quarter_turns.values()))[0]
@@ -178,7 +179,7 @@ def _place(
     c, s_ = abs(np.cos(np.radians(tilt))), abs(np.sin(np.radians(tilt)))
     bw, bh = w1 * c + h1 * s_, w1 * s_ + h1 * c
     fit = min((cx1 - cx0) / bw, (cy1 - cy0) / bh) / (1 + 2 * keystone) * 0.96
-    scale = fit * _u(rng, fill)
+    scale = min(max(fit * _u(rng, fill), min_long_side / max(w1, h1)), fit)
     sw, sh = max(int(w1 * scale), 8), max(int(h1 * scale), 8)
     doc = cv2.resize(np.ascontiguousarray(doc), (sw, sh), interpolation=cv2.INTER_AREA)
     alpha = cv2.resize(np.ascontiguousarray(alpha), (sw, sh), interpolation=cv2.INTER_AREA)
@@ -272,12 +273,15 @@ def shoot(
     desk: str | None = None,
     fill: tuple[float, float] | None = None,
     jpeg_quality: int | None = None,
+    min_long_side: int = 0,
 ) -> CameraShot:
     """Photographs ``documents`` (RGB renderings, optional L masks for their outline) lying side by side.
 
     ``fill`` overrides the difficulty's range for how much of its share of the frame each document covers
     (an ID card lies small under a camera framed for A4; a contract page fills it). ``frame_size`` and
-    ``jpeg_quality`` pin what the difficulty would draw (small committed samples)."""
+    ``jpeg_quality`` pin what the difficulty would draw (small committed samples). ``min_long_side`` keeps a
+    document at least that many pixels long where it fits: the camera's resolution sets how many pixels a
+    millimetre of card gets, and below some density no reader, human or OCR, can read it."""
     if difficulty not in PRESETS:
         raise ValueError(f"difficulty must be one of {DIFFICULTIES}, not {difficulty!r}")
     p = PRESETS[difficulty]
@@ -290,7 +294,7 @@ def shoot(
     for doc, mask, cell in zip(documents, masks, _layout_cells(len(documents), fw, fh), strict=True):
         rgb = np.asarray(doc.convert("RGB"))[..., ::-1]  # BGR like the rest of the project
         alpha = np.asarray(mask) if mask is not None else np.full(rgb.shape[:2], 255, np.uint8)
-        warped, a, placement = _place(rgb, alpha, cell, p, rng, (fw, fh), fill or p.fill)
+        warped, a, placement = _place(rgb, alpha, cell, p, rng, (fw, fh), fill or p.fill, min_long_side)
         af = a.astype(np.float32)[..., None] / 255.0
         shadow = cv2.GaussianBlur(af, (0, 0), max(fw, fh) / 300)
         shift = np.float32([[1, 0, fw / 250], [0, 1, fh / 200]])

@@ -25,6 +25,9 @@ FORMAT_VERSION = 1
 # How much of its share of the frame a card covers: a camera framed for A4 sees a card small.
 CARD_FILL = {"easy": (0.55, 0.75), "medium": (0.45, 0.65), "hard": (0.4, 0.58)}
 PAIR_FILL = {"easy": (0.85, 0.97), "medium": (0.82, 0.95), "hard": (0.8, 0.92)}
+# Pixels along the card's 85.6 mm: about 10.5, 8.4 and 7 px/mm. A 2-megapixel camera framed for A4 gives ~5 px/mm,
+# where 3 mm address characters blur into each other; counters use 5-megapixel cameras or an ID-card mode.
+CARD_MIN_PX = {"easy": 900, "medium": 720, "hard": 600}
 
 SIDES = {"front": ("front",), "back": ("back",), "both": ("front", "back")}
 DOC_TYPE = {"front": "id_card_front", "back": "id_card_back"}
@@ -105,6 +108,7 @@ def make_capture(
         fill=fill,
         frame_size=frame_size,
         jpeg_quality=jpeg_quality,
+        min_long_side=CARD_MIN_PX[difficulty],
     )
     name = f"idcard_{index:04d}_{difficulty}_{sides}.jpg"
     return IdCardCapture(name, s, SIDES[sides], person, shot)

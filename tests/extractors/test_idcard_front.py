@@ -1,5 +1,14 @@
 import pytest
-from idcard_pages import MERGED_FRONT, MERGED_FRONT_TRUTH, SPLIT_FRONT, TILTED_FRONT, TILTED_FRONT_TRUTH, front_page
+from idcard_pages import (
+    MERGED_FRONT,
+    MERGED_FRONT_TRUTH,
+    SPLIT_FRONT,
+    TILTED_FRONT,
+    TILTED_FRONT_TRUTH,
+    UNLABELLED_BIRTH_FRONT,
+    WASHED_LABELS_FRONT,
+    front_page,
+)
 
 from domain.models import OcrPage, TextLine
 from extractors.idcard.front import IdCardFrontExtractor
@@ -98,3 +107,25 @@ def test_tilted_card_without_address_label():
     # Evidence stays in page coordinates: the name box lies on the tilted line, right of the label.
     x0, y0, x1, y1 = ex.fields["name"].bbox
     assert 358 + (520 - 358) * 0.35 < x0 < x1 <= 532 and 358 <= y0 < y1 <= 445
+
+
+def test_washed_out_labels_fall_back_to_position_and_vocabulary():
+    ex = FRONT.extract([WASHED_LABELS_FRONT])
+    got = values(ex)
+    assert got["name"] == "何婷萍" and got["ethnicity"] == "蒙古" and got["sex"] == "男"
+    assert got["address"] == "上海市徐汇区科技园路484号" and got["id_number"] == "310104197603222450"
+    assert ex.fields["name"].confidence < 0.96  # inferred from position, not read beside its label
+    assert any("姓名 label was not read" in w for w in ex.warnings)
+    assert any("民族 label was not read" in w for w in ex.warnings)
+
+
+def test_birth_date_and_address_without_their_labels():
+    ex = FRONT.extract([UNLABELLED_BIRTH_FRONT])
+    assert values(ex) == {
+        "name": "张兰雅",
+        "sex": "女",
+        "ethnicity": "汉",
+        "birth_date": "1983-01-15",
+        "address": "浙江省杭州市西湖区人民路878号",
+        "id_number": "330106198301157869",
+    }
