@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from domain.models import Field, OcrPage
 from extractors.anchors import Layout, Value, label_pattern
+from extractors.contracts.amounts import parse_figure, parse_words
 
 ROLES = "甲方|乙方|出租方|承租方|出租人|承租人|卖方|买方|出卖人|买受人|出售方|购买方|转让方|受让方"
 # Every label that may follow a value on the same line: a value stops where one of these begins.
@@ -51,3 +52,26 @@ def score_document(
     own = sum(w in text for w in vocabulary) / len(vocabulary)
     rival = sum(w in text for w in against) / len(against)
     return max(0.0, min(1.0, 0.55 * title + 0.45 * own - 0.3 * rival))
+
+
+def amount_with_words(
+    layout: Layout, patterns: Sequence[re.Pattern[str]], *, max_skip: int = 12
+) -> tuple[Value | None, Value | None]:
+    """An amount in figures after one of ``patterns`` and, just after it, its 大写 form: both are kept so the
+    checks can compare them."""
+    for pattern in patterns:
+        for hit in layout.find_labels(pattern):
+            chars, _ = layout.candidate(hit)
+            found = parse_figure(chars.text, max_skip=max_skip)
+            if found is None:
+                continue
+            value, start, end = found
+            page, bbox = chars.bbox(start, end)
+            figure = Value(value, chars.text[start:end], page, bbox, chars.confidence(start, end))
+            words = parse_words(chars.text[end:])
+            if words is None:
+                return figure, None
+            w, ws, we = words
+            wpage, wbox = chars.bbox(end + ws, end + we)
+            return figure, Value(w, chars.text[end + ws : end + we], wpage, wbox, chars.confidence(end + ws, end + we))
+    return None, None

@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from domain.models import Field, OcrPage
-from extractors.anchors import Layout, Value
 from extractors.base import DocumentExtractor, Extraction
-from extractors.contracts.amounts import parse_figure, parse_words
-from extractors.contracts.common import ROLES, as_field, labels, layout_of, score_document
-from extractors.contracts.parties import find_parties
+from extractors.contracts.amounts import parse_figure
+from extractors.contracts.common import ROLES, amount_with_words, as_field, labels, layout_of, score_document
+from extractors.contracts.parties import Party, find_parties
 from extractors.contracts.values import parse_address, parse_area, parse_contract_number, parse_date
 
 TITLES = re.compile(r"(?:商品房|存量房|二手房|房屋|房产|住房)(?:买卖|购买|购房|转让)(?:合同|协议)|购房合同")
@@ -39,25 +38,12 @@ SIGNED = [
 ]
 
 
-def _total_and_words(layout: Layout) -> tuple[Value | None, Value | None]:
-    """Total price in figures and, just after it, the 大写 form (both kept for the checks to compare)."""
-    for pattern in TOTAL:
-        for hit in layout.find_labels(pattern):
-            chars, _ = layout.candidate(hit)
-            found = parse_figure(chars.text)
-            if found is None:
-                continue
-            value, start, end = found
-            page, bbox = chars.bbox(start, end)
-            total = Value(value, chars.text[start:end], page, bbox, chars.confidence(start, end))
-            words = parse_words(chars.text[end:])
-            in_words = None
-            if words is not None:
-                w, ws, we = words
-                wpage, wbox = chars.bbox(end + ws, end + we)
-                in_words = Value(w, chars.text[end + ws : end + we], wpage, wbox, chars.confidence(end + ws, end + we))
-            return total, in_words
-    return None, None
+def _buyers_field(buyers: list[Party]) -> Field:
+    """All buyers (co-owners) with their ID numbers; evidence is the first buyer's name."""
+    listed = [{"name": b.name.value, "id_number": b.id_number.value if b.id_number else None} for b in buyers]
+    confs = [b.name.confidence for b in buyers] + [b.id_number.confidence for b in buyers if b.id_number]
+    first = buyers[0].name
+    return Field("buyers", listed, round(min(confs), 4), first.page, first.bbox)
 
 
 class PurchaseContractExtractor(DocumentExtractor):
@@ -78,14 +64,10 @@ class PurchaseContractExtractor(DocumentExtractor):
             first = buyers[0]
             fields["buyer_name"] = as_field("buyer_name", first.name)
             fields["buyer_id_number"] = as_field("buyer_id_number", first.id_number)
-            listed = [{"name": b.name.value, "id_number": b.id_number.value if b.id_number else None} for b in buyers]
-            fields["buyers"] = as_field("buyers", first.name, value=listed)
-            if len(buyers) > 1:
-                confs = [b.name.confidence for b in buyers] + [b.id_number.confidence for b in buyers if b.id_number]
-                fields["buyers"] = Field("buyers", listed, round(min(confs), 4), first.name.page, first.name.bbox)
+            fields["buyers"] = _buyers_field(buyers)
         fields["property_address"] = as_field("property_address", layout.first_value(ADDRESS, parse_address))
         fields["floor_area"] = as_field("floor_area", layout.first_value(AREA, parse_area))
-        total, words = _total_and_words(layout)
+        total, words = amount_with_words(layout, TOTAL)
         fields["total_price"] = as_field("total_price", total)
         fields["total_price_in_words"] = as_field("total_price_in_words", words)
         fields["unit_price"] = as_field("unit_price", layout.first_value(UNIT, parse_figure))

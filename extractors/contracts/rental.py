@@ -9,8 +9,7 @@ from typing import ClassVar
 from domain.models import Field, OcrPage
 from extractors.anchors import Layout, Value
 from extractors.base import DocumentExtractor, Extraction
-from extractors.contracts.amounts import parse_figure, parse_words
-from extractors.contracts.common import ROLES, as_field, labels, layout_of, score_document
+from extractors.contracts.common import ROLES, amount_with_words, as_field, labels, layout_of, score_document
 from extractors.contracts.parties import find_parties
 from extractors.contracts.values import find_dates, parse_address, parse_date, parse_months
 
@@ -34,26 +33,6 @@ SIGNED = [
     labels("签订日期", "签约日期", "签订时间", "签署日期", "签约时间", roles=False),
     labels("日期", roles=False),
 ]
-
-
-def _rent(layout: Layout) -> tuple[Value | None, Value | None]:
-    for pattern in RENT:
-        for hit in layout.find_labels(pattern):
-            chars, _ = layout.candidate(hit)
-            found = parse_figure(chars.text, max_skip=8)
-            if found is None:
-                continue
-            value, start, end = found
-            page, bbox = chars.bbox(start, end)
-            rent = Value(value, chars.text[start:end], page, bbox, chars.confidence(start, end))
-            words = parse_words(chars.text[end:])
-            in_words = None
-            if words is not None:
-                w, ws, we = words
-                wpage, wbox = chars.bbox(end + ws, end + we)
-                in_words = Value(w, chars.text[end + ws : end + we], wpage, wbox, chars.confidence(end + ws, end + we))
-            return rent, in_words
-    return None, None
 
 
 def _term(layout: Layout) -> tuple[Value | None, Value | None, Value | None]:
@@ -105,7 +84,7 @@ class RentalAgreementExtractor(DocumentExtractor):
                 fields[f"{role}_name"] = as_field(f"{role}_name", parties[0].name)
                 fields[f"{role}_id_number"] = as_field(f"{role}_id_number", parties[0].id_number)
         fields["property_address"] = as_field("property_address", layout.first_value(ADDRESS, parse_address))
-        rent, words = _rent(layout)
+        rent, words = amount_with_words(layout, RENT, max_skip=8)
         fields["monthly_rent"] = as_field("monthly_rent", rent)
         fields["monthly_rent_in_words"] = as_field("monthly_rent_in_words", words)
         start, end, months = _term(layout)
