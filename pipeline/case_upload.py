@@ -27,6 +27,7 @@ from pipeline.cases import CASE_WRITERS, CaseServices, _audit, _replay_after_rac
 from pipeline.extract import InputFile, extract_files
 from pipeline.idempotency import Outcome
 from pipeline.keys import Principal
+from pipeline.page_reads import extract_file, extract_pages_of_one
 from storage.blobs import sha256_hex
 from storage.models import Document, DocumentFile, Extraction
 from storage.repositories import (
@@ -91,16 +92,30 @@ def add_document(
             return done
         ensure_open(case)
         earlier: list[InputFile] = []
+        part_of_first = None
         if append_to is not None:
             target = get_document(s, append_to, case_id=case.id)
             doc_type = doc_type or (target.doc_type if target.doc_type != "unknown" else None)
             earlier = document_files(svc, target)
+            part_of_first = target.part_index
 
     new_file = InputFile(name, data)
     kind = sniff(data)  # fails fast on garbage, before the pool is asked for anything
-    extracted = svc.offload(
-        lambda: extract_for_case(svc, [*earlier, new_file], doc_type=doc_type, one_document=append_to is not None)
-    )
+    engine = svc.engine or get_engine(settings=svc.settings.ocr)
+    if append_to is None:
+        extracted = svc.offload(lambda: extract_file(new_file, doc_type=doc_type, engine=engine, settings=svc.settings))
+    else:
+        extracted = [
+            svc.offload(
+                lambda: extract_pages_of_one(
+                    [*earlier, new_file],
+                    part_of_first=part_of_first,
+                    doc_type=doc_type,
+                    engine=engine,
+                    settings=svc.settings,
+                )
+            )
+        ]
     if not extracted:
         raise InputError("no page could be read from this file", message_zh="未能从文件中读取任何页面")
     svc.blobs.put(data)  # durable before any row names it
