@@ -103,7 +103,7 @@ def _trim_broker(settings: Settings) -> None:
         return
     with engine.begin() as conn:
         conn.execute(
-            text("DELETE FROM kombu_message WHERE visible = :no AND sent_at < :cutoff"),
+            text("DELETE FROM kombu_message WHERE visible = :no AND timestamp < :cutoff"),
             {"no": False, "cutoff": _cutoff(BROKER_RETENTION_S)},
         )
 
@@ -116,7 +116,7 @@ def _broker_engine(url: str):  # type: ignore[no-untyped-def]
 def _cutoff(age_s: float):  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    # kombu stores sent_at as naive local time (datetime.now()).
+    # kombu stamps a message (column "timestamp") with naive local time when it is delivered.
     return dt.datetime.now() - dt.timedelta(seconds=age_s)
 
 

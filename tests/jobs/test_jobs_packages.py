@@ -101,7 +101,7 @@ def test_a_worker_killed_mid_package_loses_nothing_and_duplicates_nothing(job_en
         [
             ("a_front.jpg", sample("idcards/idcard_0004_easy_front.jpg")),
             ("b_both.jpg", sample("idcards/idcard_0002_easy_both.jpg")),
-            ("c_rental_scan.pdf", sample("contracts/rental_agreement_party_table_scanned_pdf.pdf")),
+            ("c_front.jpg", sample("idcards/idcard_0001_medium_front.jpg")),
             ("d_back.jpg", sample("idcards/idcard_0003_medium_back.jpg")),
         ]
     )
@@ -110,7 +110,7 @@ def test_a_worker_killed_mid_package_loses_nothing_and_duplicates_nothing(job_en
         env.dispatcher,
         principal=principal,
         uploads=[Upload("pkg.zip", package)],
-        business_type="rental_withdrawal",
+        business_type="retirement_withdrawal",
     )
     job_id = outcome.body["job_id"]
 
