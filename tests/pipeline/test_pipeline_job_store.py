@@ -1,4 +1,5 @@
-"""The job state machine on a real database: claims, leases, exactly-once completion, the sweep of lost work.
+"""The job state machine on real databases (SQLite, PostgreSQL): claims, leases, exactly-once completion, the sweep
+of lost work.
 
 The dispatcher here records what would be sent; the brokers themselves are exercised with real workers in
 tests/jobs/."""
@@ -36,9 +37,17 @@ class RecordingDispatcher:
         self.callbacks.append(job_id)
 
 
-@pytest.fixture
-def db(tmp_path) -> Database:
-    database = Database(StorageSettings(database_url=f"sqlite:///{tmp_path / 'jobs.db'}", blob_dir=tmp_path / "b"))
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db(request, tmp_path) -> Database:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    else:
+        from storage.testing import find_pg_bin, shared_server
+
+        if find_pg_bin() is None:
+            pytest.skip("PostgreSQL binaries NOT FOUND (install Debian's postgresql): PostgreSQL tests skipped")
+        url = shared_server().create_database()
+    database = Database(StorageSettings(database_url=url, blob_dir=tmp_path / "b"))
     migrate.upgrade(database)
     yield database
     database.dispose()
@@ -156,3 +165,30 @@ def test_final_state():
     assert job_store.final_state(2, 1) == "partial"
     assert job_store.final_state(0, 2) == "failed"
     assert job_store.final_state(0, 0) == "succeeded"
+
+
+def test_two_runs_finishing_the_same_item_at_once_store_it_once(db):
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    _job_id, (a, *_rest) = _job(db)
+    job_store.claim_item(db, item_id=a, settings=SETTINGS)
+    barrier = threading.Barrier(2)
+    stored: list[int] = []
+
+    def store(n: int):  # type: ignore[no-untyped-def]
+        def _store(_session):  # type: ignore[no-untyped-def]
+            stored.append(n)
+            time.sleep(0.2)  # hold the transaction open while the other run tries
+
+        return _store
+
+    def finish(n: int) -> bool:
+        barrier.wait()
+        return job_store.complete_item(db, item_id=a, result={"n": n}, store=store(n))
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(finish, [1, 2]))
+    assert sorted(results) == [False, True]
+    assert len(stored) == 1
