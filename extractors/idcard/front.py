@@ -95,8 +95,13 @@ class _FrontReader:
             for ln in sorted(self.lines, key=lambda ln: ln.bbox[1]):
                 if rows_below and ln.bbox[1] >= min(rows_below) - 0.5 * self.h:
                     break
-                if ln not in label_lines and 2 <= len(ln.text) <= 5 and all(is_cjk(c) or c == "·" for c in ln.text):
-                    self.fields["name"] = make_field("name", ln.text, [ln.span()], factor=INFERRED)
+                # What is left of a garbled label may lead the line (``名郭帆``, ``姓8余强``).
+                skip = 0
+                while skip < 2 and skip < len(ln.text) and (ln.text[skip] in "姓名" or not is_cjk(ln.text[skip])):
+                    skip += 1
+                rest = ln.text[skip:]
+                if ln not in label_lines and 2 <= len(rest) <= 5 and all(is_cjk(c) or c == "·" for c in rest):
+                    self.fields["name"] = make_field("name", rest, [ln.span(skip)], factor=INFERRED)
                     self.warnings.append("name: the 姓名 label was not read; took the top line / 未识别到姓名标签")
                     return
         self.warnings.append("name: not found / 未识别到姓名")
@@ -119,14 +124,16 @@ class _FrontReader:
                     self.warnings.append(f"ethnicity: read '{span.text}', taken as '{name}' / 民族按最接近的名称识别")
                 return
         if "民族" not in self.hits:
-            # The label garbled (``男服蒙古``): a nationality ending the line that holds the sex.
+            # The label garbled (``男服蒙古``, ``性测文民满``): a nationality ending the sex row, after the sex
+            # or what is left of the label.
+            birth_top = min((sp.line.bbox[1] for sp in self.birth_spans), default=float("inf"))
             for ln in self.lines:
-                at = max(ln.text.find("男"), ln.text.find("女"))
-                if at < 0 or len(ln.text) > 12:
+                at = max(ln.text.rfind(c) for c in "男女民族")
+                if at < 0 or len(ln.text) > 12 or ln.bbox[1] >= birth_top - 0.3 * self.h:
                     continue
                 tail = ln.text[at + 1 :]
                 for k in range(len(tail)):
-                    if tail[k:] in ETHNICITIES and (k > 0 or len(tail) > 1):
+                    if tail[k:] in ETHNICITIES:
                         span = ln.span(at + 1 + k)
                         self.fields["ethnicity"] = make_field("ethnicity", tail[k:], [span], factor=INFERRED)
                         self.warnings.append("ethnicity: the 民族 label was not read; took the end of the sex row")
