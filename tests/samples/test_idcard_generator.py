@@ -99,3 +99,15 @@ def test_committed_samples_are_small_and_described():
     assert any(len(c["documents"]) == 2 for c in truth["captures"])  # one frame with both sides
     for name in files:
         assert (folder / name).stat().st_size < 150_000
+
+
+def test_camera_keeps_a_minimum_document_resolution_and_is_deterministic():
+    page = Image.new("RGB", (1370, 864), (240, 240, 236))
+    a = shoot([page], seed=3, difficulty="hard", frame_size=(1600, 1200), fill=(0.1, 0.1), min_long_side=600)
+    b = shoot([page], seed=3, difficulty="hard", frame_size=(1600, 1200), fill=(0.1, 0.1), min_long_side=600)
+    assert a.jpeg == b.jpeg and a.settings == b.settings
+    q = np.array(a.placements[0].quad)
+    assert max(np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[3] - q[0])) >= 590
+    small = shoot([page], seed=3, difficulty="hard", frame_size=(1600, 1200), fill=(0.1, 0.1))
+    qs = np.array(small.placements[0].quad)
+    assert np.linalg.norm(qs[1] - qs[0]) < 300
