@@ -150,7 +150,7 @@ class JobsSettings(BaseModel):
     control_queue: str = Field("docintel.control", description="queue of job bookkeeping and callbacks (light)")
     max_package_bytes: int = Field(200 * 1024 * 1024, ge=1, description="largest package upload (zip or files)")
     max_package_files: int = Field(200, ge=1, description="most files in one package")
-    max_inflated_bytes: int = Field(1024 * 1024 * 1024, ge=1, description="most bytes a package may inflate to")
+    max_inflated_bytes: int = Field(512 * 1024 * 1024, ge=1, description="most bytes a package may inflate to")
     max_compression_ratio: float = Field(100.0, gt=1, description="inflated/compressed above this is a zip bomb")
     callback_secret: str | None = Field(None, repr=False, description="HMAC-SHA256 key of job callbacks")
     callback_timeout_s: float = Field(10.0, gt=0)

@@ -17,7 +17,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -55,7 +55,6 @@ class JobKind:
     process: Callable[[CaseServices, Claim], ItemOutcome]
     finish: Callable[[CaseServices, str], None]  # closes the job (must be safe to run twice)
     after_items: Callable[[CaseServices, str, Sequence[int]], None] | None = None
-    chunked: bool = field(default=False)
 
 
 _KINDS = {"package": "pipeline.packages:KIND", "reprocess": "pipeline.reprocess:KIND"}
@@ -100,24 +99,27 @@ def run_items(
     """Processes the items of one message. Returns how many were done, failed and skipped (already finished or
     held by a live run)."""
     job_kind = kind_for(kind)
-    with svc.db.session() as s:
+    with _transient(), svc.db.session() as s:
         ids = job_store.item_ids_of(s, job_id, item_ids)
     tally = {"done": 0, "failed": 0, "skipped": 0}
     for item_id in ids:
-        claim = job_store.claim_item(svc.db, item_id=item_id, settings=svc.settings.jobs)
+        with _transient():
+            claim = job_store.claim_item(svc.db, item_id=item_id, settings=svc.settings.jobs)
         if claim is None:
             tally["skipped"] += 1
             continue
         tally[_run_one(svc, job_kind, claim, time_limit_errors)] += 1
-    if job_kind.after_items is not None:
-        _transient_guard(lambda: job_kind.after_items(svc, job_id, ids))
-    _transient_guard(lambda: job_store.maybe_finish(svc.db, dispatcher, job_id=job_id))
+    with _transient():
+        if job_kind.after_items is not None:
+            job_kind.after_items(svc, job_id, ids)
+        job_store.maybe_finish(svc.db, dispatcher, job_id=job_id)
     return tally
 
 
-def _transient_guard(fn: Callable[[], Any]) -> Any:
+@contextmanager
+def _transient() -> Iterator[None]:
     try:
-        return fn()
+        yield
     except TRANSIENT_ERRORS as exc:
         raise TransientFailure(exc) from exc
 

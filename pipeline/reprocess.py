@@ -258,5 +258,4 @@ KIND = JobKind(
     process=process_document,
     finish=finish_reprocess,
     after_items=recheck_finished_cases,
-    chunked=True,
 )

@@ -1,0 +1,76 @@
+"""Transient errors are retried, never failed: a database held by another writer gives the item back untouched."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import select
+
+from config.settings import JobsSettings, Settings, StorageSettings
+from pipeline import job_runner, job_store
+from pipeline.cases import CaseServices
+from pipeline.job_runner import InlineDispatcher, TransientFailure
+from pipeline.keys import create_api_key
+from storage import migrate
+from storage.blobs import build_blob_store
+from storage.db import Database
+from storage.jobs_models import ItemState, Job, JobItem
+from storage.models import Case
+
+
+@pytest.fixture
+def svc(tmp_path) -> CaseServices:
+    storage = StorageSettings(
+        database_url=f"sqlite:///{tmp_path / 'run.db'}", blob_dir=tmp_path / "blobs", sqlite_busy_timeout_ms=200
+    )
+    settings = Settings(var_dir=tmp_path, storage=storage, jobs=JobsSettings(heartbeat_s=0.2))
+    db = Database(storage)
+    migrate.upgrade(db)
+    yield CaseServices(db=db, blobs=build_blob_store(storage), settings=settings)
+    db.dispose()
+
+
+def test_a_locked_database_is_transient_and_the_item_is_given_back(svc, tmp_path):
+    sha = svc.blobs.put(b"this is not an image or a PDF")
+    key = create_api_key(svc.db, role="loan", branch="B1")
+    with svc.db.session() as s:
+        case = Case(
+            branch="B1", business_type="retirement_withdrawal", business_date="2026-06-01", created_by=key.key_id
+        )
+        s.add(case)
+        s.flush()
+        job = job_store.create_job(
+            s,
+            kind="package",
+            items=[{"filename": "notes.txt", "blob_sha256": sha}],
+            branch="B1",
+            created_by=key.key_id,
+            case_id=case.id,
+        )
+        job_id = job.id
+        (item_id,) = s.scalars(select(JobItem.id).where(JobItem.job_id == job_id))
+    dispatcher = InlineDispatcher(svc)
+
+    other = sqlite3.connect(tmp_path / "run.db", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another writer holds the database
+    try:
+        with pytest.raises(TransientFailure):
+            job_runner.run_items(svc, dispatcher, job_id=job_id, kind="package", item_ids=[item_id])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with svc.db.session() as s:
+        item = s.get(JobItem, item_id)
+        assert (item.state, item.attempts) == (ItemState.QUEUED, 0)
+
+    # Once the database is free the same message goes through: bad content fails its own item, with the reason.
+    tally = job_runner.run_items(svc, dispatcher, job_id=job_id, kind="package", item_ids=[item_id])
+    assert tally == {"done": 0, "failed": 1, "skipped": 0}
+    with svc.db.session() as s:
+        item = s.get(JobItem, item_id)
+        assert item.error["code"] == "unsupported_file_type" and item.attempts == 1
+    dispatcher.drain()  # the finish it sent: the job closes, failed (its only file could not be read)
+    with svc.db.session() as s:
+        job = s.get(Job, job_id)
+        assert job.state == "failed" and job.result["documents"][0]["error"]["code"] == "unsupported_file_type"
