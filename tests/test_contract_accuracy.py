@@ -18,6 +18,7 @@ import pytest
 from domain.models import ExtractedDocument, OcrPage
 from extractors.engines import OcrEngine, get_engine
 from pipeline.extract import InputFile, extract_files
+from samples.generator.contract_pdf import Para, Title, render_text_pdf, scanned_pdf
 from samples.generator.contracts import TEMPLATES, ContractSample, make_contract, make_contract_set
 
 SEED = 20260601
@@ -118,21 +119,23 @@ def ocr_engine() -> OcrEngine:
     return get_engine()
 
 
-def test_the_same_pages_scanned_do_go_through_ocr(ocr_engine: OcrEngine) -> None:
-    """The counterpart that shows the refusal above can fail: a scan of a text PDF is read by the engine."""
-    sample = make_contract(
-        random.Random(1),
-        doc_type="rental_agreement",
-        template="freeform",
-        form="scanned_pdf",
-        difficulty="easy",
-        name="scan",
-        max_pages=2,
+def test_a_scanned_page_does_go_through_ocr(ocr_engine: OcrEngine) -> None:
+    """The counterpart that shows the refusal above can fail: the same kind of page scanned is read by OCR."""
+    blocks = [Title("房屋租赁合同"), Para("出租人（甲方）：⟦王芳⟧　承租人（乙方）：⟦李静⟧"), Para("月租金：⟦3500⟧元")]
+    sample = ContractSample(
+        "rental_agreement",
+        "snippet",
+        "scanned_pdf",
+        "easy",
+        {},
+        (("s.pdf", scanned_pdf(render_text_pdf(blocks), random.Random(1), "easy")),),
+        1,
     )
     counting = CountingEngine(ocr_engine)
     doc = _extract(sample, counting)
-    assert counting.calls >= sample.pages
-    assert all(p.text_source.startswith("ocr:") for p in doc.pages)
+    assert counting.calls >= 1
+    assert [p.text_source for p in doc.pages] == [f"ocr:{ocr_engine.name}"]
+    assert doc.value("lessor_name") == "王芳" and doc.value("monthly_rent") == "3500.00"
 
 
 # (form, doc_type, template, difficulty): every template once, across forms and difficulties, kept to two
