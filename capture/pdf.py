@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from config.settings import CaptureSettings
-from domain.errors import CorruptFile, EncryptedPdf, PageTooLarge, TooManyPages
+from domain.errors import CorruptFile, DocintelError, EncryptedPdf, PageTooLarge, TooManyPages
 from domain.models import Page, TextLine
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ def _open(data: bytes):
 
 def check_limits(doc, settings: CaptureSettings) -> list[tuple[float, float]]:
     """Page count and page sizes (points) from the page tree, without loading page content."""
+    import pypdfium2 as pdfium
+
     n = len(doc)
     if n == 0:
         raise _corrupt("it has no pages")
@@ -61,20 +63,26 @@ def check_limits(doc, settings: CaptureSettings) -> list[tuple[float, float]]:
             message_zh=f"PDF 共 {n} 页，超过上限 {settings.max_pages} 页，请拆分后上传",
         )
     sizes = []
-    limit_pt = settings.max_page_mm * PT_PER_MM
     for i in range(n):
-        w, h = doc.get_page_size(i)
+        try:
+            w, h = doc.get_page_size(i)
+        except pdfium.PdfiumError:
+            raise _corrupt(f"page {i + 1} cannot be found in the page tree") from None
         if not (w > 0 and h > 0):
             raise _corrupt(f"page {i + 1} has no size")
-        if max(w, h) > limit_pt:
-            raise PageTooLarge(
-                f"page {i + 1} is {w / PT_PER_MM:.0f} × {h / PT_PER_MM:.0f} mm; "
-                f"the largest side accepted is {settings.max_page_mm:.0f} mm",
-                message_zh=f"第 {i + 1} 页尺寸过大（{w / PT_PER_MM:.0f}×{h / PT_PER_MM:.0f} 毫米），"
-                f"上限 {settings.max_page_mm:.0f} 毫米",
-            )
+        check_page_size(i, w, h, settings)
         sizes.append((float(w), float(h)))
     return sizes
+
+
+def check_page_size(index: int, w_pt: float, h_pt: float, settings: CaptureSettings) -> None:
+    """Sides in PDF units times the page's UserUnit (1/72 inch unless the page says otherwise)."""
+    if max(w_pt, h_pt) > settings.max_page_mm * PT_PER_MM:
+        w, h = w_pt / PT_PER_MM, h_pt / PT_PER_MM
+        raise PageTooLarge(
+            f"page {index + 1} is {w:.0f} × {h:.0f} mm; the largest side accepted is {settings.max_page_mm:.0f} mm",
+            message_zh=f"第 {index + 1} 页尺寸过大（{w:.0f}×{h:.0f} 毫米），上限 {settings.max_page_mm:.0f} 毫米",
+        )
 
 
 def _meaningful(text: str) -> int:
@@ -129,6 +137,16 @@ def _image_cover(page) -> float:
     return min(covered / area, 1.0)
 
 
+def _user_unit(page) -> float:
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        unit = float(resolve1(page.page_obj.attrs.get("UserUnit", 1.0)))
+    except (TypeError, ValueError):
+        return 1.0
+    return unit if unit > 0 else 1.0
+
+
 def read_text_layers(data: bytes, n_pages: int, settings: CaptureSettings) -> list[list[TextLine] | None]:
     """Per page: its text lines when the text layer is usable, else None (the page needs OCR)."""
     import pdfplumber
@@ -138,7 +156,10 @@ def read_text_layers(data: bytes, n_pages: int, settings: CaptureSettings) -> li
     result: list[list[TextLine] | None] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for page in pdf.pages[:n_pages]:
+            for i, page in enumerate(pdf.pages[:n_pages]):
+                unit = _user_unit(page)
+                if unit != 1.0:
+                    check_page_size(i, float(page.width) * unit, float(page.height) * unit, settings)
                 words = page.extract_words(x_tolerance=1.5, y_tolerance=2.0, keep_blank_chars=False)
                 text = "".join(w["text"] for w in words)
                 useful = _meaningful(text)
@@ -157,6 +178,8 @@ def read_text_layers(data: bytes, n_pages: int, settings: CaptureSettings) -> li
                     )
                 result.append(words_to_lines(words) if usable else None)
                 page.close()
+    except DocintelError:
+        raise
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
         raise _corrupt(f"its text layer is malformed ({type(exc).__name__})") from None
     except Exception as exc:

@@ -26,12 +26,12 @@ def text_pdf() -> bytes:
     return render_text_pdf(blocks)
 
 
-def _blank_pages_pdf(n: int, *, width_pt: float = 595, height_pt: float = 842) -> bytes:
+def _blank_pages_pdf(n: int, *, width_pt: float = 595, height_pt: float = 842, extra: str = "") -> bytes:
     """A minimal PDF with ``n`` empty pages, written by hand (reportlab would take long for 5,000 pages)."""
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     kids = " ".join(f"{i + 3} 0 R" for i in range(n))
     objs.append(f"<< /Type /Pages /Kids [{kids}] /Count {n} >>".encode())
-    page = f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width_pt} {height_pt}] >>".encode()
+    page = f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width_pt} {height_pt}] {extra}>>".encode()
     objs.extend(page for _ in range(n))
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n")
@@ -128,6 +128,18 @@ def test_twenty_metre_wide_page_is_refused() -> None:
     with pytest.raises(PageTooLarge) as err:
         load_pdf_pages(data, "wide.pdf", SETTINGS)
     assert "20000" in err.value.message
+
+
+def test_page_enlarged_by_its_user_unit_is_refused() -> None:
+    data = _blank_pages_pdf(1, extra="/UserUnit 100 ")  # an A4 box in units of 100/72 inch: 21 × 29.7 m
+    with pytest.raises(PageTooLarge):
+        load_pdf_pages(data, "unit.pdf", SETTINGS)
+
+
+def test_page_tree_loop_is_refused() -> None:
+    data = _blank_pages_pdf(1).replace(b"/Kids [3 0 R]", b"/Kids [2 0 R 3 0 R]").replace(b"/Count 1", b"/Count 2")
+    with pytest.raises(CorruptFile):
+        load_pdf_pages(data, "loop.pdf", SETTINGS)
 
 
 @pytest.mark.parametrize("cut", [0.3, 0.6, 0.95])
