@@ -214,30 +214,33 @@ def load_pdf_pages(data: bytes, name: str, settings: CaptureSettings) -> list[Pa
     """Every page of a PDF: text-layer pages as ``origin="pdf_text"`` (points, no image), others rasterised as
     ``origin="scan"`` (pixels, BGR image)."""
     _check_complete(data)
-    with _PDFIUM_LOCK:
+    with _PDFIUM_LOCK:  # held only while PDFium works: the text layer is read by pdfminer, in parallel
         doc = _open(data)
         try:
             sizes = check_limits(doc, settings)
-            layers = read_text_layers(data, len(sizes), settings)
-            pages: list[Page] = []
-            for i, ((w, h), lines) in enumerate(zip(sizes, layers, strict=True)):
-                source = f"{name}#{i + 1}"
-                if lines is not None:
-                    pages.append(
-                        Page(i, source, w, h, unit="pt", origin="pdf_text", image=None, text_layer=tuple(lines))
-                    )
-                    continue
-                image = render_page(doc, i, raster_scale(w, h, settings))
-                ih, iw = image.shape[:2]
-                pages.append(
-                    Page(i, source, float(iw), float(ih), unit="px", origin="scan", image=image, transforms=("raster",))
-                )
         finally:
             doc.close()
-    log.info(
-        "pdf %s: %d pages, %d from the text layer",
-        name,
-        len(pages),
-        sum(p.origin == "pdf_text" for p in pages),
-    )
+    layers = read_text_layers(data, len(sizes), settings)
+    images: dict[int, np.ndarray] = {}
+    if any(lines is None for lines in layers):
+        with _PDFIUM_LOCK:
+            doc = _open(data)
+            try:
+                for i, lines in enumerate(layers):
+                    if lines is None:
+                        images[i] = render_page(doc, i, raster_scale(*sizes[i], settings))
+            finally:
+                doc.close()
+    pages: list[Page] = []
+    for i, ((w, h), lines) in enumerate(zip(sizes, layers, strict=True)):
+        source = f"{name}#{i + 1}"
+        if lines is not None:
+            pages.append(Page(i, source, w, h, unit="pt", origin="pdf_text", image=None, text_layer=tuple(lines)))
+        else:
+            ih, iw = images[i].shape[:2]
+            image = images[i]
+            pages.append(
+                Page(i, source, float(iw), float(ih), unit="px", origin="scan", image=image, transforms=("raster",))
+            )
+    log.info("pdf %s: %d pages, %d from the text layer", name, len(pages), len(pages) - len(images))
     return pages
