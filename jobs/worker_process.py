@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from functools import lru_cache
@@ -56,6 +57,7 @@ def _app():  # type: ignore[no-untyped-def]
 @signals.worker_init.connect
 def _migrate(**_: Any) -> None:
     settings = get_settings()
+    _preload(settings)
     if not settings.storage.auto_migrate:
         return
     from storage import migrate
@@ -66,6 +68,15 @@ def _migrate(**_: Any) -> None:
         migrate.upgrade(db)
     finally:
         db.dispose()
+
+
+def _preload(settings: Settings) -> None:
+    """Imports the OCR stack once in the main process (modules only: no model, no runtime session, no thread), so
+    each pool process, forked from it, starts in a second instead of paying the import again."""
+    if settings.ocr.engine != "paddle":
+        return
+    with contextlib.suppress(ImportError):  # the engine reports it when it is first used
+        import paddleocr  # noqa: F401
 
 
 @signals.worker_process_init.connect

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -92,7 +93,8 @@ def make_job_env(broker: str, tmp: Path, redis: RedisServer | None = None, **ext
         "DOCINTEL_VAR_DIR": str(tmp),
         "DOCINTEL_STORAGE__DATABASE_URL": f"sqlite:///{tmp / 'docintel.db'}",
         "DOCINTEL_STORAGE__BLOB_DIR": str(tmp / "blobs"),
-        "DOCINTEL_SIGNING__DEV_PKI_DIR": str(tmp / "pki"),
+        # The session's dev PKI (tests/conftest.py's var dir), generated once for every test that signs.
+        "DOCINTEL_SIGNING__DEV_PKI_DIR": str(Path(os.environ.get("DOCINTEL_VAR_DIR", tmp)) / "pki"),
         "DOCINTEL_JOBS__BROKER_URL": broker_url,
         **extra,
     }

@@ -154,3 +154,52 @@ def test_a_worker_killed_mid_package_loses_nothing_and_duplicates_nothing(job_en
             "d_back.jpg",
         ]
     assert "received" in first.log()
+
+
+def test_a_package_asked_to_finalize_ends_with_a_signed_application(tmp_path):
+    from jobs_helpers import ROOT, make_job_env
+
+    # The sample registry, with the applicant recorded as retired by social security (the business needs it).
+    registry = json.loads((ROOT / "samples" / "registry" / "registry.json").read_text())
+    registry["sources"]["social_security"]["440106199805171648"] = {"status": "retired"}
+    (tmp_path / "registry.json").write_text(json.dumps(registry, ensure_ascii=False))
+    env = make_job_env(
+        "sqla",
+        tmp_path,
+        DOCINTEL_CHECKS__REGISTRY_FILE=str(tmp_path / "registry.json"),
+        DOCINTEL_SIGNING__DEFAULT_LEVEL="B-B",  # the signing levels are tested in tests/signing
+    )
+    try:
+        _finalize_package(env)
+    finally:
+        for w in env.workers:
+            w.stop()
+        env.db.dispose()
+
+
+def _finalize_package(env) -> None:  # type: ignore[no-untyped-def]
+    principal, _secret = env.principal("loan", "B4")
+    outcome = submit_package(
+        env.services,
+        env.dispatcher,
+        principal=principal,
+        uploads=[Upload("身份证.jpg", sample("idcards/idcard_0002_easy_both.jpg"))],
+        business_type="retirement_withdrawal",
+        finalize=True,
+    )
+    env.start_worker()
+    job = env.wait_job(outcome.body["job_id"])
+    assert job.state == "succeeded", (job.errors, job.result.get("check_report"))
+    assert job.result["check_report"]["passed"] is True
+    finalized = job.result["finalize"]
+    assert finalized["status"] == "finalized"
+    assert {a["kind"] for a in finalized["artifacts"]} == {"application", "receipt"}
+    with env.db.session() as s:
+        from storage.models import Artifact, Case
+
+        assert s.get(Case, job.case_id).status == "finalized"
+        application = s.scalars(
+            select(Artifact).where(Artifact.case_id == job.case_id, Artifact.kind == "application")
+        ).one()
+    pdf = env.services.blobs.get(application.blob_sha256)
+    assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf  # signed
