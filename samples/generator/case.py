@@ -59,7 +59,8 @@ PLANT_BUSINESSES: dict[str, tuple[str, ...]] = {
 }
 CONTRACT_FORMS = ("text_pdf", "camera")
 EMPLOYMENT = {"resignation_withdrawal": "resigned", "retirement_withdrawal": "retired"}
-# The check digit each true one is NOT printed as: far from it in shape, so an OCR repair cannot undo the plant.
+# The check character each true one is printed as instead: never an OCR look-alike of it (0/8, 1/7, 2/7, 8/X, …),
+# so the extractor's repair of misreadings cannot quietly restore the true number.
 _FAR_CHECK = {
     "0": "3",
     "1": "5",
@@ -68,8 +69,8 @@ _FAR_CHECK = {
     "4": "2",
     "5": "1",
     "6": "X",
-    "7": "2",
-    "8": "X",
+    "7": "0",
+    "8": "2",
     "9": "2",
     "X": "5",
 }
