@@ -64,6 +64,8 @@ def main() -> None:
                 groups[f"{sample.form}/{sample.doc_type}/{key}"].append(ok)
             if not ok and len(misses) < args.misses:
                 misses.append(f"{sample.name}: {name}: want {want!r} got {got!r}")
+        wrong = [n for n, want in sample.truth.items() if doc is None or doc.value(n) != want]
+        print(json.dumps({"done": sample.name, "pages": sample.pages, "wrong": wrong}), file=sys.stderr, flush=True)
     report = {
         "bench": "contract_accuracy",
         "engine": engine.version(),
