@@ -230,6 +230,23 @@ class FinalizeResult(BaseModel):
     check_report: CheckReportOut | None
 
 
+# --- signatures --------------------------------------------------------------------------------------------------
+class VerificationOut(BaseModel):
+    """What `docintel verify` prints, for one uploaded PDF."""
+
+    model_config = ConfigDict(extra="allow")
+
+    sha256: str = Field(description="SHA-256 of the PDF as uploaded")
+    valid: bool = Field(description="at least one signature, and every one TOTAL-PASSED")
+    signature_count: int
+    signatures: list[dict[str, Any]] = Field(
+        description="per signature: field, signer, `indication` (TOTAL-PASSED, INDETERMINATE, TOTAL-FAILED), "
+        "PAdES level, timestamps, reasons"
+    )
+    document_timestamps: list[dict[str, Any]] = Field(default_factory=list)
+    trust: dict[str, Any] = Field(default_factory=dict, description="the roots and settings validation used")
+
+
 # --- health -----------------------------------------------------------------------------------------------------
 class Health(BaseModel):
     status: Literal["ok"]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, UploadFile
 
 from api.deps import AuthDep, ServicesDep
-from api.schemas import problems
+from api.schemas import VerificationOut, problems
 from pipeline.verify import verify_document
 
 router = APIRouter(prefix="/v1", tags=["signatures"])
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1", tags=["signatures"])
 @router.post(
     "/verify",
     summary="Validate the signatures of a PDF",
-    response_model=dict[str, Any],
+    response_model=VerificationOut,
     responses=problems(400, 401, 413, 415, 422, 503),
 )
 def verify(

@@ -158,3 +158,19 @@ def test_malformed_requests_are_422_problems(client, headers, case_id, problem):
         422,
         "unknown_doc_type",
     )
+
+
+def test_verify_refuses_what_is_not_a_readable_pdf_and_reports_an_unsigned_one(client, headers, problem):
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(100, 100, "unsigned")
+    c.save()
+    pdf = buf.getvalue()
+    problem(
+        client.post("/v1/verify", files={"file": ("a.pdf", pdf[: len(pdf) // 2])}, headers=headers), 422, "corrupt_file"
+    )
+    problem(client.post("/v1/verify", files={"file": ("a.jpg", _jpeg())}, headers=headers), 415)
+    r = client.post("/v1/verify", files={"file": ("a.pdf", pdf)}, headers=headers)
+    assert r.status_code == 200 and r.json()["valid"] is False and r.json()["signature_count"] == 0
