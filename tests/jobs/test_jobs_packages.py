@@ -150,7 +150,7 @@ def test_a_worker_killed_mid_package_loses_nothing_and_duplicates_nothing(job_en
             "a_front.jpg",
             "b_both.jpg",
             "b_both.jpg",
-            "c_rental_scan.pdf",
+            "c_front.jpg",
             "d_back.jpg",
         ]
     assert "received" in first.log()
