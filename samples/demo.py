@@ -96,8 +96,14 @@ def run_transaction(base_url: str, key: str, inputs: dict, out: Path) -> dict:
                     raise SystemExit(f"upload of {page.name} failed: {r.status_code} {r.text[:500]}")
                 got = r.json()["documents"][0]
                 document_id = got["id"]
-                summary["uploads"].append({"file": page.name, "doc_type": got["doc_type"], "ms": round(ms)})
-                print(f"  uploaded {page.name:<28} → {got['doc_type']:<18} {ms:6.0f} ms  {_show_fields(got)}")
+                ocr_ms = got["extraction"]["timing_ms"].get("ocr", 0.0)
+                summary["uploads"].append(
+                    {"file": page.name, "doc_type": got["doc_type"], "ms": round(ms), "ocr_ms": round(ocr_ms)}
+                )
+                print(
+                    f"  uploaded {page.name:<18} → {got['doc_type']:<18} {ms:6.0f} ms (OCR {ocr_ms:5.0f} ms)  "
+                    f"{_show_fields(got)}"
+                )
         case = http.get(f"/v1/cases/{case_id}").json()
         report = case["check_report"]
         print(f"check report: passed={report['passed']}")
