@@ -155,7 +155,7 @@ class JobsSettings(BaseModel):
     callback_secret: str | None = Field(None, repr=False, description="HMAC-SHA256 key of job callbacks")
     callback_timeout_s: float = Field(10.0, gt=0)
     callback_max_attempts: int = Field(8, ge=1, description="tries of a job callback before it is given up")
-    callback_backoff_s: float = Field(2.0, gt=0, description="first retry delay of a callback; doubles, max 10 min")
+    callback_backoff_s: float = Field(2.0, gt=0, description="first retry delay of a callback; doubles, max 5 min")
     callback_allow_private: bool = Field(
         False, description="allow callback URLs on loopback/private addresses (dev and tests only)"
     )

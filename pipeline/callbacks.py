@@ -8,7 +8,7 @@ Headers, like Stripe's and GitHub's webhooks:
     X-Docintel-Delivery: <job id>:<attempt>
 
 A receiver checks the signature with ``verify_signature`` (or its own three lines) and rejects stale timestamps.
-Network errors, 5xx, 408 and 429 are retried (delay doubling from ``callback_backoff_s``, at most 10 minutes, up to
+Network errors, 5xx, 408 and 429 are retried (delay doubling from ``callback_backoff_s``, at most 5 minutes, up to
 ``callback_max_attempts``); any other answer ends the deliveries. Callback URLs must be http(s) and, unless
 ``callback_allow_private``, resolve to public addresses only, so a caller cannot make the service call inside the
 network it runs in.
@@ -42,7 +42,7 @@ from storage.models import utcnow
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Docintel-Signature"
-MAX_BACKOFF_S = 600.0
+MAX_BACKOFF_S = 300.0  # below Redis's visibility timeout, so a delayed retry is never delivered twice
 _RETRY_STATUS = {408, 429}
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from domain.errors import InputError
 from extractors.engines import get_engine
 from pipeline import job_store
-from pipeline.case_checks import rerun_checks
+from pipeline.case_checks import evaluate, report_json, rerun_checks
 from pipeline.case_upload import document_files
 from pipeline.cases import CaseServices
 from pipeline.extract import extract_files
@@ -207,7 +207,9 @@ def process_document(svc: CaseServices, claim: Claim) -> ItemOutcome:
 
 
 def recheck_finished_cases(svc: CaseServices, job_id: str, item_ids: Sequence[int]) -> None:
-    """Re-runs the checks of every case whose documents in this job are all finished, once per case."""
+    """Re-runs the checks of every case whose documents in this job are all finished, once per case. The new
+    report is stored beside the earlier ones; a finalized case keeps its record as signed: its checks are evaluated
+    for the diff report only."""
     with svc.db.session() as s:
         case_ids = set(
             s.scalars(
@@ -226,19 +228,23 @@ def recheck_finished_cases(svc: CaseServices, job_id: str, item_ids: Sequence[in
                     .order_by(JobItem.seq)
                 )
             )
-            if not items or any(i.state not in ItemState.FINAL for i in items):
+            done = [i for i in items if i.state == ItemState.DONE]
+            if any(i.state not in ItemState.FINAL for i in items) or not done:
                 continue
-            anchor = items[-1]
-            if any((i.result or {}).get("case_check") for i in items) or all(
-                i.state == ItemState.FAILED for i in items
-            ):
-                continue
+            if any((i.result or {}).get("case_check") for i in done):
+                continue  # a second delivery of the same message: checked already
             branch = s.scalar(select(Case.branch).where(Case.id == case_id))
             before = latest_check_report(s, case_id)
             before_json = {**before.report, "passed": before.passed} if before is not None else None
             case = get_case(s, case_id, branch=branch, with_documents=True)
-            row = rerun_checks(s, case, trigger="reprocess", settings=svc.settings)
-            check = {"case_id": case_id, **check_diff(before_json, {**row.report, "passed": row.passed})}
+            if case.status == "finalized":
+                report = evaluate(case, settings=svc.settings)
+                after_json, stored = {**report_json(report), "passed": report.passed}, False
+            else:
+                row = rerun_checks(s, case, trigger="reprocess", settings=svc.settings)
+                after_json, stored = {**row.report, "passed": row.passed}, True
+            check = {"case_id": case_id, "stored": stored, **check_diff(before_json, after_json)}
+            anchor = done[-1]  # the case's check result is kept on its last document read
             anchor.result = {**(anchor.result or {}), "case_check": check}
 
 

@@ -13,14 +13,14 @@ from jobs_helpers import ROOT, purge_queues, sample
 from sqlalchemy import select
 
 from storage.jobs_models import ItemState, JobItem
-from storage.models import Case, Document, DocumentFile, Extraction
+from storage.models import Case, CheckReportRow, Document, DocumentFile, Extraction
 from storage.repositories import ensure_blob_row
 
 OLD_ENGINE = "old-engine/0.9"
 WRONG_NAME = "王错误"
 
 
-def _store(env, principal, entries: list[tuple[str, str, str]]) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
+def _store(env, principal, entries: list[tuple[str, str, str]], status: str = "open") -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
     """A case whose documents were read by ``engine`` — stored rows over the real sample files, as an older
     release would have left them (its reading of the name was wrong)."""
     with env.db.session() as s:
@@ -29,6 +29,7 @@ def _store(env, principal, entries: list[tuple[str, str, str]]) -> tuple[str, li
             business_type="retirement_withdrawal",
             business_date="2026-06-01",
             facts={},
+            status=status,
             created_by=principal.key_id,
         )
         s.add(case)
@@ -92,11 +93,13 @@ def _run(env) -> None:  # type: ignore[no-untyped-def]
             ("idcards/idcard_0000_easy_front.jpg", "id_card_front", OLD_ENGINE),
             ("idcards/idcard_0004_easy_front.jpg", "id_card_front", OLD_ENGINE),
             ("idcards/idcard_0001_medium_front.jpg", "id_card_front", OLD_ENGINE),
-            ("idcards/idcard_0003_medium_back.jpg", "id_card_back", OLD_ENGINE),
             ("idcards/idcard_0005_medium_both.jpg", "id_card_front", "current-engine/1.0"),  # not selected
         ],
     )
-    selected, untouched = ids[:4], ids[4]
+    finalized_case, (back,) = _store(
+        env, principal, [("idcards/idcard_0003_medium_back.jpg", "id_card_back", OLD_ENGINE)], status="finalized"
+    )
+    selected, untouched = [*ids[:3], back], ids[3]
 
     dry = _cli(env, "--engine-version", OLD_ENGINE, "--chunk-size", "1", "--dry-run")
     assert dry.returncode == 0, dry.stderr
@@ -143,7 +146,7 @@ def _run(env) -> None:  # type: ignore[no-untyped-def]
     # The diff report: which fields changed, per document and in sum; the case's checks were run again.
     assert report["state"] == "succeeded" and report["progress"] == {"done": 4, "total": 4}
     summary = report["report"]
-    assert summary["documents"] == 4 and summary["failed"] == 0 and summary["cases_checked"] == 1
+    assert summary["documents"] == 4 and summary["failed"] == 0 and summary["cases_checked"] == 2
     changed = {c["document_id"]: c for c in report["changes"]}
     for doc_id in selected[:3]:  # the fronts: the old wrong name is replaced by what the new engine reads
         assert changed[doc_id]["fields"]["name"]["old"] == WRONG_NAME
@@ -151,5 +154,13 @@ def _run(env) -> None:  # type: ignore[no-untyped-def]
         assert changed[doc_id]["old_version"] == 1 and changed[doc_id]["new_version"] == 2
     assert summary["fields_changed"]["name"] >= 3
     assert summary["engines"]  # old → new engine, counted
+    # The open case got a new check report; the finalized one keeps its record as signed (evaluated, not stored).
     with env.db.session() as s:
-        assert s.get(Case, case_id) is not None
+        triggers = dict(s.execute(select(CheckReportRow.case_id, CheckReportRow.trigger)).all())
+        assert triggers.get(case_id) == "reprocess" and finalized_case not in triggers
+        checks = [
+            i.result["case_check"]
+            for i in s.scalars(select(JobItem).where(JobItem.job_id == job_id))
+            if "case_check" in i.result
+        ]
+        assert sorted((c["case_id"], c["stored"]) for c in checks) == sorted([(case_id, True), (finalized_case, False)])

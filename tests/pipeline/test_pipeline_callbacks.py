@@ -138,4 +138,4 @@ def test_callback_urls_must_be_public_http(env):
 def test_backoff_doubles_and_is_capped():
     assert 1.8 <= backoff_s(1, base_s=2) <= 2.2
     assert 7.2 <= backoff_s(3, base_s=2) <= 8.8
-    assert backoff_s(30, base_s=2) <= 660
+    assert backoff_s(30, base_s=2) <= 330
