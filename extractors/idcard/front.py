@@ -16,14 +16,11 @@ from extractors.base import DocumentExtractor, Extraction
 from extractors.id_number import IdNumberReading, id_runs, repair_id_number
 from extractors.idcard.common import ETHNICITIES, FRONT_LABELS, make_field, match_ethnicity
 from extractors.idcard.common import front_score as _front_score
+from extractors.idcard.crosscheck import INFERRED, REPAIRED, digits_of, number_field, reconcile
 from extractors.idcard.lines import LabelHit, Line, Span, find_label, median_height, read_lines, right_of, same_row
 from extractors.normalize import cjk_only, is_cjk, parse_date
 
-# Field confidence is scaled down by these when a value was repaired or taken from another field.
-REPAIRED = 0.7
-INFERRED = 0.85
-LOOKALIKE = 0.95
-BIRTH_LINE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}")
+BIRTH_LINE = re.compile(r"(?:19|20)\d{2}年|\d{1,2}月\d{1,2}")
 
 
 def _hits(lines: Sequence[Line]) -> dict[str, LabelHit]:
@@ -111,10 +108,32 @@ class _FrontReader:
             for i, ch in enumerate(span.text):
                 if ch in "男女":
                     return ch, Span(span.line, span.start + i, span.start + i + 1)
+        if "性别" not in self.hits:
+            lone = next((ln for ln in self.lines if ln.text in ("男", "女") and self._above_birth(ln)), None)
+            if lone is not None:
+                return lone.text, lone.span()
         return None
 
+    def _above_birth(self, ln: Line) -> bool:
+        birth_top = min((sp.line.bbox[1] for sp in self.birth_spans), default=float("inf"))
+        return ln.bbox[1] < birth_top - 0.3 * self.h
+
+    def _sex_row(self) -> list[Line]:
+        """The row holding the sex, left to right: found by its label, or by a lone 男/女."""
+        anchor = self.hits["性别"].line if "性别" in self.hits else None
+        if anchor is None:
+            anchor = next((ln for ln in self.lines if ln.text in ("男", "女") and self._above_birth(ln)), None)
+        if anchor is None:
+            return []
+        return sorted((ln for ln in self.lines if ln is anchor or same_row(ln, anchor)), key=lambda ln: ln.bbox[0])
+
     def ethnicity(self) -> None:
-        for span in self._value_spans("民族", whole_row=False):
+        hit = self.hits.get("民族")
+        candidates = self._value_spans("民族", whole_row=False)
+        if hit is not None and not hit.exact:
+            # A fuzzy two-character hit may have eaten the value: ``民汉`` is the label read as one character.
+            candidates = [*candidates, hit.line.span(hit.start + 1)]
+        for span in candidates:
             span = span.strip(is_cjk)
             found = match_ethnicity(span.text)
             if found:
@@ -123,20 +142,21 @@ class _FrontReader:
                 if not exact:
                     self.warnings.append(f"ethnicity: read '{span.text}', taken as '{name}' / 民族按最接近的名称识别")
                 return
-        if "民族" not in self.hits:
-            # The label garbled (``男服蒙古``, ``性测文民满``): a nationality ending the sex row, after the sex
-            # or what is left of the label.
-            birth_top = min((sp.line.bbox[1] for sp in self.birth_spans), default=float("inf"))
-            for ln in self.lines:
+        if hit is None or not any(c.text for c in candidates):
+            # The label lost or garbled (``蒙古`` alone, ``男服蒙古``, ``性测文民满``): a nationality ending a line
+            # of the sex row, after the sex or what is left of the label.
+            row = self._sex_row()
+            lines = row + [ln for ln in self.lines if ln not in row and self._above_birth(ln)]
+            for ln in lines:
                 at = max(ln.text.rfind(c) for c in "男女民族")
-                if at < 0 or len(ln.text) > 12 or ln.bbox[1] >= birth_top - 0.3 * self.h:
+                if (at < 0 and ln not in row) or len(ln.text) > 12:
                     continue
                 tail = ln.text[at + 1 :]
                 for k in range(len(tail)):
                     if tail[k:] in ETHNICITIES:
                         span = ln.span(at + 1 + k)
                         self.fields["ethnicity"] = make_field("ethnicity", tail[k:], [span], factor=INFERRED)
-                        self.warnings.append("ethnicity: the 民族 label was not read; took the end of the sex row")
+                        self.warnings.append("ethnicity: the 民族 label was not read; took it from the sex row")
                         return
         self.warnings.append("ethnicity: not found / 未识别到民族")
 
@@ -144,15 +164,17 @@ class _FrontReader:
         spans = self._value_spans("出生", whole_row=True)
         if spans or "出生" in self.hits:
             return spans
-        # No label: the line written like a birth date (年 and 月 between digits).
+        # No label: the row with a line written like part of a birth date (``1990年``, ``3月5日``).
         for ln in self.lines:
             if BIRTH_LINE.search(ln.text):
-                return [ln.span(), *(r.span() for r in right_of(ln, ln.bbox[2], self.lines, max_gap=2))]
+                row = [r for r in self.lines if r is ln or same_row(r, ln)]
+                return [r.span() for r in sorted(row, key=lambda r: r.bbox[0])]
         return []
 
     def printed_birth(self) -> tuple[dt.date, list[Span]] | None:
         spans = self.birth_spans
-        d = parse_date("".join(s.text for s in spans))
+        # Separate OCR lines are separate parts of the date (``1982`` ``4`` ``21`` when 年/月 washed out).
+        d = parse_date(".".join(s.text for s in spans))
         if d is None or not (1900 <= d.year <= dt.date.today().year):
             return None
         return d, spans
@@ -247,71 +269,26 @@ class _FrontReader:
         elif number is not None:
             stop_y = number[1][0].line.bbox[1]
         self.address(stop_y)
-        reading = self._number_field(number)
-        self._birth_field(birth_read, reading, number[1] if number else [])
-        self._sex_field(sex_read, reading, number[1] if number else [])
+        reading, number_spans = number if number is not None else (None, [])
+        if reading is None:
+            self.warnings.append("id_number: not found / 未识别到公民身份号码")
+        else:
+            self._add(*number_field(reading, number_spans))
+        birth = (birth_read[0].isoformat(), birth_read[1]) if birth_read else None
+        sex = (sex_read[0], [sex_read[1]]) if sex_read else None
+        birth_from_number = reading.birth_date.isoformat() if reading and reading.birth_date else None
+        sex_from_number = reading.sex if reading else None
+        birth_spans = digits_of(reading, number_spans, 6, 14) if reading else []
+        sex_spans = digits_of(reading, number_spans, 16, 17) if reading else []
+        self._add(*reconcile("birth_date", birth, birth_from_number, birth_spans, "出生日期"))
+        self._add(*reconcile("sex", sex, sex_from_number, sex_spans, "性别"))
         order = ("name", "sex", "ethnicity", "birth_date", "address", "id_number")
         return Extraction({k: self.fields[k] for k in order if k in self.fields}, tuple(self.warnings))
 
-    def _number_field(self, number: tuple[IdNumberReading, list[Span]] | None) -> IdNumberReading | None:
-        if number is None:
-            self.warnings.append("id_number: not found / 未识别到公民身份号码")
-            return None
-        reading, spans = number
-        factor = 1.0
-        if reading.corrections:
-            factor = REPAIRED if reading.repairs else LOOKALIKE
-            self.warnings.append(
-                "id_number: OCR misreading repaired (" + "; ".join(reading.corrections) + "), the only repair that "
-                "passes the GB 11643 check digit, birth date and region code / 公民身份号码已按校验规则纠正，请核对"
-            )
-        if not reading.valid:
-            factor = 0.3
-            why = "several repairs would fit" if reading.ambiguous else "no single repair fits"
-            self.warnings.append(
-                f"id_number: fails the GB 11643 check ({why}); left as read / 公民身份号码校验未通过，请人工核对"
-            )
-        self.fields["id_number"] = make_field("id_number", reading.value, spans, factor=factor)
-        return reading
-
-    def _birth_field(self, printed, reading: IdNumberReading | None, number_spans: list[Span]) -> None:
-        from_number = reading.birth_date if reading is not None else None
-        if printed is not None:
-            d, spans = printed
-            if from_number is None or d == from_number:
-                self.fields["birth_date"] = make_field("birth_date", d.isoformat(), spans)
-                return
-            self.warnings.append(
-                "birth_date: the printed date disagrees with the valid ID number; the number's is used "
-                "/ 出生日期与身份号码不一致，已采用身份号码中的日期"
-            )
-            self.fields["birth_date"] = make_field("birth_date", from_number.isoformat(), number_spans, factor=REPAIRED)
-            return
-        if from_number is not None:
-            self.warnings.append(
-                "birth_date: printed date unreadable; taken from the ID number / 出生日期无法识别，已取自身份号码"
-            )
-            self.fields["birth_date"] = make_field("birth_date", from_number.isoformat(), number_spans, factor=INFERRED)
-        else:
-            self.warnings.append("birth_date: not found / 未识别到出生日期")
-
-    def _sex_field(self, printed, reading: IdNumberReading | None, number_spans: list[Span]) -> None:
-        from_number = reading.sex if reading is not None else None
-        if printed is not None:
-            sex, span = printed
-            if from_number is None or sex == from_number:
-                self.fields["sex"] = make_field("sex", sex, [span])
-                return
-            self.warnings.append(
-                "sex: the printed sex disagrees with the valid ID number; the number's is used / 性别与身份号码不一致"
-            )
-            self.fields["sex"] = make_field("sex", from_number, number_spans, factor=REPAIRED)
-            return
-        if from_number is not None:
-            self.warnings.append("sex: printed sex unreadable; taken from the ID number / 性别无法识别，已取自身份号码")
-            self.fields["sex"] = make_field("sex", from_number, number_spans, factor=INFERRED)
-        else:
-            self.warnings.append("sex: not found / 未识别到性别")
+    def _add(self, field: Field | None, warnings: list[str]) -> None:
+        if field is not None:
+            self.fields[field.name] = field
+        self.warnings.extend(warnings)
 
 
 class IdCardFrontExtractor(DocumentExtractor):

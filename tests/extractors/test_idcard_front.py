@@ -48,7 +48,7 @@ def test_labels_apart_from_values_and_a_missing_row():
         "address": "广东省广州市天河区和平街235号",
         "id_number": "44010620010726261X",
     }
-    assert any(w.startswith("sex: printed sex unreadable") for w in ex.warnings)
+    assert any(w.startswith("sex: printed value unreadable") for w in ex.warnings)
     assert ex.fields["sex"].confidence < ex.fields["id_number"].confidence
 
 
@@ -77,13 +77,13 @@ def test_unrepairable_number_left_as_read_with_a_warning():
 def test_garbled_printed_birth_date_falls_back_to_the_number():
     ex = FRONT.extract([front_page(VALID, birth="19B5年1S月1日")])
     assert ex.fields["birth_date"].value == "1985-06-01"
-    assert any(w.startswith("birth_date: printed date unreadable") for w in ex.warnings)
+    assert any(w.startswith("birth_date: printed value unreadable") for w in ex.warnings)
 
 
 def test_printed_sex_contradicting_a_valid_number():
     ex = FRONT.extract([front_page(VALID, sex="男")])
     assert ex.fields["sex"].value == "女"
-    assert any(w.startswith("sex: the printed sex disagrees") for w in ex.warnings)
+    assert any(w.startswith("sex: the printed value disagrees") for w in ex.warnings)
 
 
 def test_traditional_variant_of_the_ethnicity():
@@ -155,3 +155,67 @@ def test_half_read_labels():
     }
     p2 = page(("姓8余强", (66, 74, 293, 128), 0.96), ("性到男民族汉", (66, 152, 484, 200), 0.84))
     assert values(FRONT.extract([p2]))["name"] == "余强"
+
+
+def test_blue_print_washed_out_by_glare():
+    """Labels and the blue 年/月/日 lost: values found by the rows they stand in (seed 20260601 hard frames)."""
+    from idcard_pages import page
+
+    no_ethnicity_label = page(
+        ("姓名曹泽", (66, 71, 291, 127), 1.0),
+        ("性别", (71, 157, 195, 197), 1.0),
+        ("女", (182, 159, 241, 196), 1.0),
+        ("蒙古", (441, 154, 516, 199), 0.97),
+        ("出生", (69, 233, 160, 274), 1.0),
+        ("1982", (198, 236, 325, 273), 1.0),
+        ("4", (316, 240, 369, 268), 1.0),
+        ("21", (421, 238, 466, 272), 1.0),
+        ("住址", (71, 312, 159, 351), 1.0),
+        ("上海市徐汇区光明巷690号", (202, 309, 610, 351), 1.0),
+        ("和谐家园4栋2单元3004室", (202, 366, 601, 405), 1.0),
+        ("公民身份号码", (72, 541, 253, 580), 1.0),
+        ("310104198204214706", (340, 525, 878, 571), 1.0),
+    )
+    ex = FRONT.extract([no_ethnicity_label])
+    assert values(ex)["ethnicity"] == "蒙古"
+    assert values(ex)["birth_date"] == "1982-04-21" and not any(w.startswith("birth_date") for w in ex.warnings)
+
+    no_labels = page(
+        ("史雨平", (199, 76, 332, 129), 1.0),
+        ("男", (201, 158, 238, 198), 0.98),
+        ("土家", (430, 150, 520, 203), 1.0),
+        ("1979", (202, 234, 291, 272), 1.0),
+        ("3月5日", (338, 230, 500, 276), 0.93),
+        ("北京市朝阳区光明巷415号", (200, 309, 616, 352), 1.0),
+        ("公民身份号码", (70, 537, 254, 583), 1.0),
+        ("110105197903052317", (340, 523, 877, 572), 1.0),
+    )
+    assert values(FRONT.extract([no_labels])) == {
+        "name": "史雨平",
+        "sex": "男",
+        "ethnicity": "土家",
+        "birth_date": "1979-03-05",
+        "address": "北京市朝阳区光明巷415号",
+        "id_number": "110105197903052317",
+    }
+
+
+def test_label_read_as_one_character_keeps_its_value():
+    from idcard_pages import page
+
+    p = page(
+        ("姓名", (72, 81, 172, 119), 1.0),
+        ("余秀", (186, 76, 293, 127), 1.0),
+        ("性别", (72, 157, 182, 197), 1.0),
+        ("女", (182, 158, 243, 195), 1.0),
+        ("民汉", (312, 154, 484, 200), 0.94),
+        ("510107199411135120", (340, 525, 879, 573), 1.0),
+    )
+    assert values(FRONT.extract([p]))["ethnicity"] == "汉"
+
+
+def test_values_taken_from_the_number_point_at_their_digits():
+    ex = FRONT.extract([front_page(VALID, birth="19B5年1S月1日")])
+    nx0, _, nx1, _ = ex.fields["id_number"].bbox
+    bx0, _, bx1, _ = ex.fields["birth_date"].bbox
+    assert nx0 < bx0 < bx1 < nx1 and (bx1 - bx0) < 0.5 * (nx1 - nx0)  # digits 7-14 of 18
