@@ -61,7 +61,7 @@ def test_missing_business_date_means_today(case_dir, capsys, monkeypatch):
     monkeypatch.setenv("DOCINTEL_CHECKS__REGISTRY", "none")
     get_settings.cache_clear()
     try:
-        assert main(["check", "--business", "retirement_withdrawal", str(paths[1])]) == 0
+        assert main(["check", "--business", "retirement_withdrawal", str(paths[0])]) == 0
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
