@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from config.settings import Settings
-from domain.errors import DocintelError
+from domain.errors import DocintelError, ExternalServiceError
 from pipeline import job_store
 from pipeline.cases import CaseServices
 from pipeline.keys import Principal, Role
@@ -158,6 +158,8 @@ def _finalize(
         svc = dataclasses.replace(svc, signer=_signer(svc, open_signer))
     try:
         outcome = finalize_case(svc, principal=principal, case_id=case_id or "", idempotency_key=f"job:{job_id}")
+    except ExternalServiceError:
+        raise  # a TSA or database hiccup: the finishing task is retried, and finalize replays what it signed
     except DocintelError as exc:
         return None, [job_store.error_dict(exc)]
     body = outcome.body
