@@ -57,7 +57,7 @@ class ChecksSettings(BaseModel):
         "warning", description="severity of the INDETERMINATE finding when a registry cannot be asked"
     )
     duplicate_phash_distance: int = Field(
-        4, ge=0, le=32, description="most differing bits between page hashes of one document submitted twice"
+        6, ge=0, le=32, description="most differing bits between page hashes of one paper photographed twice"
     )
 
 

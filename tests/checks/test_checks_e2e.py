@@ -94,3 +94,31 @@ def test_documents_keep_the_case_order(checked_cases, tmp_path: Path):
     result, sample = checked_cases[("rental_withdrawal", None)]
     assert [d.source[0].rsplit("/", 1)[-1] for d in result.documents][:2] == ["01_id_front.jpg", "02_id_back.jpg"]
     assert sample.applicant.id_number == result.documents[0].value("id_number")
+
+
+def test_same_card_photographed_twice_is_a_duplicate_and_two_peoples_cards_are_not(checked_cases, ocr_engine):
+    """A second shot of the same card (another angle, light, JPEG) is one paper submitted twice; the cards of two
+    people are two papers, though their page hashes can be as close as a re-shot's."""
+    import random
+
+    from checks.engine import run_checks
+    from pipeline.extract import InputFile, extract_files
+    from samples.generator.case import _shoot_cards, plan_case
+
+    result, sample = checked_cases[("purchase_withdrawal", None)]
+    plan = plan_case(SEED, business="purchase_withdrawal")
+    jpeg = _shoot_cards(plan.on_card, random.Random("another shot"), sides=["front"], difficulty="easy")
+    (reshot,) = extract_files([InputFile("reshot.jpg", jpeg)], engine=ocr_engine)
+    registry = LocalRegistry(sample.records)
+    docs = [*result.documents, reshot]
+    report = run_checks(
+        business="purchase_withdrawal", documents=docs, business_date=sample.business_date, registry=registry
+    )
+    dupes = [f for f in report.findings if f.rule == "duplicates.document"]
+    assert [f.refs for f in dupes] == [("doc[0]", "doc[3]")]
+    other, _ = checked_cases[("retirement_withdrawal", None)]
+    docs = [*result.documents, *other.documents]
+    report = run_checks(
+        business="purchase_withdrawal", documents=docs, business_date=sample.business_date, registry=registry
+    )
+    assert "duplicates.document" not in {f.rule for f in report.findings}
