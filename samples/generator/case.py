@@ -103,16 +103,17 @@ def _card_valid_on(p: Person, day: dt.date) -> bool:
     return p.valid_from <= day and (p.valid_until is None or p.valid_until >= day)
 
 
-def _expired(p: Person, day: dt.date, rng: random.Random) -> Person:
-    """The same person holding a card that ran out shortly before ``day`` (its span right for the age at issue)."""
-    for _ in range(200):
+def _expired(p: Person, day: dt.date, rng: random.Random) -> Person | None:
+    """The same person holding a card that ran out shortly before ``day`` (its span right for the age at issue),
+    or None when no lawful span fits."""
+    for _ in range(50):
         until = day - dt.timedelta(days=rng.randint(20, 400))
-        for years in (20, 10):
+        for years in (20, 10, 5):
             since = _add_years(until, -years)
             age = since.year - p.birth_date.year - ((since.month, since.day) < (p.birth_date.month, p.birth_date.day))
-            if validity_years(age) == years:
+            if age >= 0 and validity_years(age) == years:
                 return dataclasses.replace(p, valid_from=since, valid_until=until)
-    raise RuntimeError("no expiring card fits this person")
+    return None
 
 
 def _applicant(rng: random.Random, business: str, day: dt.date, plant: str | None) -> Person:
@@ -122,8 +123,9 @@ def _applicant(rng: random.Random, business: str, day: dt.date, plant: str | Non
         if business == "retirement_withdrawal" and age < 55:
             continue
         if plant == "expired_card":
-            if p.valid_until is not None:
-                return _expired(p, day, rng)
+            expired = _expired(p, day, rng) if p.valid_until is not None else None
+            if expired is not None:
+                return expired
             continue
         if _card_valid_on(p, day):
             return p
