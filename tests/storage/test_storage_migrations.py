@@ -64,3 +64,18 @@ def test_concurrent_writers_wait_for_each_other_instead_of_failing(database):
     assert errors == []
     with database.session() as s:
         assert s.execute(text("SELECT count(*) FROM api_keys")).scalar() == 60
+
+
+def test_db_command_upgrades_and_reports_the_revision(storage_settings):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DOCINTEL_STORAGE__DATABASE_URL": storage_settings.database_url}
+    run = [sys.executable, "-m", "cli.main", "db"]
+    out = subprocess.run([*run, "upgrade"], env=env, capture_output=True, text=True, timeout=120, check=True)
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["current"] == report["head"] == migrate.head_revision()
+    out = subprocess.run([*run, "downgrade"], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "revision" in out.stderr  # a downgrade needs an explicit target
