@@ -7,8 +7,9 @@ reads the check report, finalizes, downloads the signed application and receipt,
 API, and independently by poppler's ``pdfsig`` when it is installed). Prints a short summary and where the PDFs
 are, then stops the server.
 
-The inputs are a generated case (fake identity; ``samples/cases/demo`` if present, else generated into
-``var/demo/case``) whose registry records agree with it, so the checks pass.
+The inputs are a generated case (a fake identity, seed 7; ``samples/cases/demo`` if present, else generated into
+``var/demo/case``) whose records are in the default registry (``samples/registry/registry.json``), so the checks
+pass.
 """
 
 from __future__ import annotations
@@ -134,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     out = settings.var_dir / "demo"
     out.mkdir(parents=True, exist_ok=True)
     inputs = _case_inputs(out / "case")
-    env = {"DOCINTEL_CHECKS__REGISTRY_FILE": str(inputs["folder"] / "registry.json")}
-    server = ServerProcess(env=env, log_path=out / "server.log", worker=True)  # the service as `make serve` runs it
+    # Embedded defaults throughout: the registry is samples/registry/registry.json, which holds this case's records.
+    server = ServerProcess(log_path=out / "server.log", worker=True)  # the service as `make serve` runs it
     print(f"starting docintel serve on {server.base_url} (log: {out / 'server.log'}) …")
     t0 = time.perf_counter()
     server.start(wait_for="/readyz")
