@@ -86,7 +86,7 @@ def edge_mask(small_bgr: np.ndarray) -> np.ndarray:
     ys, xs = _border_samples(h, w)
     # Edge thresholds above what the desk itself shows, so its texture does not wall it in.
     desk_level = float(np.percentile(mag[ys, xs], 90))
-    hi = max(40.0, 3.0 * desk_level)
+    hi = max(24.0, 3.0 * desk_level)
     edges = cv2.Canny(gray, hi / 2, hi, L2gradient=True)
     edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     _, labels = cv2.connectedComponents((edges == 0).astype(np.uint8), connectivity=4)

@@ -1,0 +1,164 @@
+"""One decoded page in → upright, cropped pages out, each with a quality report, a perceptual hash and
+the list of what was done to it.
+
+Camera frames: every document on the desk is found (capture/locate.py), warped to an upright rectangle
+of its real shape (an ID card 85.6 × 54 mm, an A4 page 210 × 297 mm) at a size that gives OCR enough
+pixels and no more, and turned the right way up. Two cards side by side (front and back) give two pages.
+When no document stands out, the whole frame goes on with a ``no_document_found`` warning.
+
+Scans (rasterised PDF pages): no desk, so no localisation; a small skew is straightened, the page
+turned upright, and framing problems (cut off, too small) are not judged.
+
+``Page.transforms`` names, in order: ``perspective`` (cropped and rectified), ``deskew`` (scan straightened),
+``rotate_90`` / ``rotate_180`` / ``rotate_270`` (turned clockwise by that much to stand upright).
+"""
+
+from __future__ import annotations
+
+import cv2
+import imagehash
+import numpy as np
+from PIL import Image
+
+from capture import orientation
+from capture.geometry import A4_MM, ID_CARD_MM, DocShape, quad_area, shape_of, shrink, warp
+from capture.locate import Detection, find_documents
+from capture.quality import Framing, assess
+from config.settings import CaptureSettings
+from domain.models import Page
+
+_ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def rotate(image: np.ndarray, degrees_cw: int) -> np.ndarray:
+    degrees_cw %= 360
+    return image if degrees_cw == 0 else cv2.rotate(image, _ROTATIONS[degrees_cw])
+
+
+def phash(image: np.ndarray) -> str:
+    """Perceptual hash (imagehash.phash, 64 bits as hex) of a page image: equal pages, equal hashes."""
+    small = shrink(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), 256)
+    return str(imagehash.phash(Image.fromarray(small)))
+
+
+def upright_turn(image: np.ndarray, *, landscape: bool | None) -> int:
+    """Clockwise degrees (0/90/180/270) that stand the page upright.
+
+    ``landscape`` says which way the document must lie when its shape tells (an ID card is landscape);
+    otherwise the direction of its text lines decides between 0 and 90. Whether it is upside down is
+    then judged from line alignment; unclear means no turn (the pipeline re-reads doubtful pages 180°).
+    """
+    gray = cv2.cvtColor(shrink(image, 800), cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    quarter = (w >= h) != landscape if landscape is not None else bool(orientation.quarter_turn_needed(gray))
+    if not quarter:
+        return 180 if orientation.upside_down(gray) else 0
+    turned = rotate(gray, 90)
+    verdict = orientation.upside_down(turned)
+    if verdict is None:
+        # Try the other way round before settling for the default.
+        other = orientation.upside_down(rotate(gray, 270))
+        return 90 if other is None or other else 270
+    return 270 if verdict else 90
+
+
+def _physical_long_mm(kind: str) -> float | None:
+    return {"id_card": ID_CARD_MM[0], "a4": A4_MM[0]}.get(kind)
+
+
+def _framing(det: Detection, shape: DocShape, frame_w: int, frame_h: int) -> Framing:
+    quad = det.quad.astype(np.float32)
+    frame = np.array([[0, 0], [frame_w, 0], [frame_w, frame_h], [0, frame_h]], np.float32)
+    total = quad_area(quad)
+    inside, _ = cv2.intersectConvexConvex(quad, frame)
+    outside = max(0.0, 1.0 - float(inside) / max(total, 1e-6))
+    long_mm = _physical_long_mm(shape.kind)
+    w, h = (
+        float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2,
+        float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2,
+    )
+    px_per_mm = max(w, h) / long_mm if long_mm else None
+    return Framing(
+        kind=shape.kind,
+        area_fraction=min(float(inside) / (frame_w * frame_h), 1.0),
+        outside_fraction=outside,
+        cut_off=det.cut_off,
+        px_per_mm=px_per_mm,
+    )
+
+
+def _cropped_page(page: Page, det: Detection, index: int) -> Page:
+    assert page.image is not None
+    fh, fw = page.image.shape[:2]
+    shape = shape_of(det.quad)
+    image = warp(page.image, det.quad, (shape.width, shape.height))
+    turn = upright_turn(image, landscape=True if shape.kind == "id_card" else None)
+    image = np.ascontiguousarray(rotate(image, turn))
+    framing = _framing(det, shape, fw, fh)
+    native = (
+        framing.px_per_mm * _physical_long_mm(shape.kind)
+        if framing.px_per_mm
+        else max(np.ptp(det.quad[:, 0]), np.ptp(det.quad[:, 1]))
+    )
+    report = assess(image, kind=shape.kind, framing=framing, native_long_px=native)
+    transforms = (*page.transforms, "perspective", *((f"rotate_{turn}",) if turn else ()))
+    h, w = image.shape[:2]
+    return page.with_(
+        index=index,
+        image=image,
+        width=float(w),
+        height=float(h),
+        quality=report,
+        phash=phash(image),
+        transforms=transforms,
+    )
+
+
+def _whole_page(page: Page, *, scan: bool) -> Page:
+    """The frame as it is (no document found) or a scan: straightened and turned upright, not cropped."""
+    assert page.image is not None
+    image = page.image
+    transforms = list(page.transforms)
+    if scan:
+        angle = orientation.skew_angle(cv2.cvtColor(shrink(image, 1200), cv2.COLOR_BGR2GRAY))
+        if abs(angle) >= 0.3:
+            image = _deskew(image, angle)
+            transforms.append("deskew")
+    turn = upright_turn(image, landscape=None)
+    image = np.ascontiguousarray(rotate(image, turn))
+    if turn:
+        transforms.append(f"rotate_{turn}")
+    if scan:
+        report = assess(image, kind="other", framing=None)
+    else:
+        report = assess(image, kind="other", framing=None, no_document=True)
+    h, w = image.shape[:2]
+    return page.with_(
+        image=image, width=float(w), height=float(h), quality=report, phash=phash(image), transforms=tuple(transforms)
+    )
+
+
+def _deskew(image: np.ndarray, angle_deg: float) -> np.ndarray:
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
+    # Rotate about the centre keeping the size: a skew of a few degrees loses only margin.
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def prepare_frame(page: Page, settings: CaptureSettings) -> list[Page]:
+    """Upright, cropped pages from one decoded page: one per document found in a camera frame (two cards
+    side by side give two), or the page itself straightened (scans, frames with no document found)."""
+    del settings  # sizes are fixed by what OCR needs, not by upload limits
+    if page.image is None:
+        return [page]
+    if page.origin == "scan":
+        return [_whole_page(page, scan=True)]
+    detections = find_documents(page.image)
+    if not detections:
+        return [_whole_page(page, scan=False)]
+    if len(detections) > 1:
+        # Reading order: left to right for documents side by side, top to bottom for a stack.
+        centres = np.array([d.quad.mean(axis=0) for d in detections])
+        axis = 0 if np.ptp(centres[:, 0]) >= np.ptp(centres[:, 1]) else 1
+        detections = [detections[i] for i in np.argsort(centres[:, axis], kind="stable")]
+    return [_cropped_page(page, det, i) for i, det in enumerate(detections)]

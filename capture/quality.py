@@ -1,0 +1,138 @@
+"""A quality report per page, like the warnings of commercial ID-card OCR APIs: a machine code, a reshoot
+hint in Chinese, a severity and the measured value for each problem, and the raw metrics.
+
+Measured on the cropped, upright page at about its native resolution (never enlarged), so a card that is
+sharp but small is reported as small, not as blurred. Thresholds were set on generated captures
+(tests/capture, samples/generator): clean captures raise nothing, clearly bad ones do; see
+bench/capture_quality.py for the sweep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from capture.geometry import shrink
+from domain.models import QualityIssue, QualityReport, Severity
+
+# --- thresholds -------------------------------------------------------------------------------------------
+SHARPNESS_WARN = 0.16  # steepest edges / ink contrast; a step blurred by σ px gives ≈ 0.4/σ
+SHARPNESS_ERROR = 0.08
+GLARE_WARN = 0.01  # share of the page washed out to white where the page itself is not
+GLARE_ERROR = 0.25
+DARK_WARN = 90.0  # paper/card background luminance (90th percentile), 0-255
+DARK_ERROR = 45.0
+BRIGHT_WARN = 0.6  # share of the page clipped to white
+BRIGHT_INK_ERROR = 170.0  # the darkest 5 % (the ink) this light: text is washed out
+SMALL_PX_PER_MM_WARN = 5.0  # a 3.5 mm character at 5 px/mm is ~17 px high: OCR's lower limit
+SMALL_PX_PER_MM_ERROR = 3.0
+SMALL_AREA_WARN = 0.03  # of the frame, for documents of unknown size
+CUT_OFF_ERROR = 0.25  # share of the document outside the frame
+
+_WORK_LONG_PX = 800
+
+
+def _noun(kind: str) -> str:
+    return {"id_card": "证件", "a4": "文件"}.get(kind, "材料")
+
+
+def hint(code: str, kind: str = "id_card") -> str:
+    """The reshoot hint shown to the clerk for one issue code."""
+    n = _noun(kind)
+    return {
+        "blurry": f"图像模糊，请保持{n}稳定、对焦清晰后重拍",
+        "glare": f"{n}有反光，请调整角度或光源，避免强光直射后重拍",
+        "too_dark": "图像过暗，请在光线充足处重拍",
+        "too_bright": "图像过亮（曝光过度），请减弱光线后重拍",
+        "cut_off": f"{n}不完整，部分超出画面边缘，请将{n}完整放入画面后重拍",
+        "too_small": f"{n}在画面中过小，请将{n}靠近镜头后重拍",
+        "no_document_found": f"未检测到{n}边缘，请将{n}平放在深色背景上、完整置于画面中后重拍",
+    }[code]
+
+
+@dataclass(frozen=True)
+class Framing:
+    """Where the document sat in the camera frame; None for scans and whole-frame fallbacks."""
+
+    kind: str  # "id_card", "a4", "other"
+    area_fraction: float  # of the frame
+    outside_fraction: float  # of the document, beyond the frame border
+    cut_off: bool
+    px_per_mm: float | None  # native resolution, when the document's real size is known
+
+
+def image_metrics(bgr: np.ndarray, native_long_px: float | None = None) -> dict[str, float]:
+    """Sharpness, exposure and glare numbers of one cropped page."""
+    long_px = int(min(_WORK_LONG_PX, native_long_px or _WORK_LONG_PX))
+    work = shrink(bgr, max(long_px, 64))
+    gray = cv2.cvtColor(work, cv2.COLOR_BGR2GRAY)
+    p5, p50, p90, p95 = (float(v) for v in np.percentile(gray, (5, 50, 90, 95)))
+    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    steepest = float(np.percentile(cv2.magnitude(gx, gy), 99.5))
+    contrast = max(p95 - p5, 10.0)
+    lap_var = float(cv2.Laplacian(gray, cv2.CV_32F).var())
+    hsv = cv2.cvtColor(work, cv2.COLOR_BGR2HSV)
+    clipped = (hsv[..., 2] >= 250) & (hsv[..., 1] <= 60)
+    clipped_share = float(clipped.mean())
+    # Glare is white where the page is not: patches of clipped pixels clearly above the page's own
+    # background. A page that is itself clipped white is too bright, not glared.
+    glare = clipped & (gray >= p50 + 8)
+    glare = cv2.morphologyEx(glare.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    return {
+        "sharpness": steepest / contrast,
+        "laplacian_var": lap_var,
+        "contrast": p95 - p5,
+        "luminance_mean": float(gray.mean()),
+        "luminance_p5": p5,
+        "background_luminance": p90,
+        "clipped_fraction": clipped_share,
+        "glare_fraction": float(glare.mean()),
+        "work_long_px": float(max(work.shape[:2])),
+    }
+
+
+def _issue(code: str, kind: str, value: float | None, error: bool) -> QualityIssue:
+    return QualityIssue(
+        code=code,
+        message_zh=hint(code, kind),
+        severity=Severity.ERROR if error else Severity.WARNING,
+        value=None if value is None else round(float(value), 4),
+    )
+
+
+def assess(
+    bgr: np.ndarray,
+    *,
+    kind: str,
+    framing: Framing | None,
+    native_long_px: float | None = None,
+    no_document: bool = False,
+) -> QualityReport:
+    """The report for one page. ``framing`` is None for scans (no desk, no framing problems)."""
+    m = image_metrics(bgr, native_long_px)
+    issues: list[QualityIssue] = []
+    if no_document:
+        issues.append(_issue("no_document_found", kind, None, False))
+    if m["sharpness"] < SHARPNESS_WARN:
+        issues.append(_issue("blurry", kind, m["sharpness"], m["sharpness"] < SHARPNESS_ERROR))
+    if m["glare_fraction"] >= GLARE_WARN:
+        issues.append(_issue("glare", kind, m["glare_fraction"], m["glare_fraction"] >= GLARE_ERROR))
+    if m["background_luminance"] < DARK_WARN:
+        issues.append(_issue("too_dark", kind, m["background_luminance"], m["background_luminance"] < DARK_ERROR))
+    elif m["clipped_fraction"] >= BRIGHT_WARN or m["luminance_p5"] >= BRIGHT_INK_ERROR:
+        issues.append(_issue("too_bright", kind, m["clipped_fraction"], m["luminance_p5"] >= BRIGHT_INK_ERROR))
+    if framing is not None:
+        m["area_fraction"] = framing.area_fraction
+        m["outside_fraction"] = framing.outside_fraction
+        if framing.cut_off:
+            issues.append(_issue("cut_off", kind, framing.outside_fraction, framing.outside_fraction >= CUT_OFF_ERROR))
+        if framing.px_per_mm is not None:
+            m["px_per_mm"] = framing.px_per_mm
+            if framing.px_per_mm < SMALL_PX_PER_MM_WARN:
+                issues.append(_issue("too_small", kind, framing.px_per_mm, framing.px_per_mm < SMALL_PX_PER_MM_ERROR))
+        elif framing.area_fraction < SMALL_AREA_WARN:
+            issues.append(_issue("too_small", kind, framing.area_fraction, False))
+    return QualityReport(issues=tuple(issues), metrics=m)
