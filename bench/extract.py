@@ -3,8 +3,10 @@ a raw PaddleOCR call and Tesseract chi_sim on the same full frames. Prints one J
 
     python bench/extract.py [--count 30] [--seed 11] [--cores 2] [--tesseract-count N] [--data DIR]
 
-Each variant runs in its own process (so peak RSS is its own), loads its models first (not timed), reads one
-warm-up frame (not timed), then times every frame from the JPEG bytes to its result:
+Each variant runs in its own process (so peak RSS is its own), loads its models first (not timed) and reads one
+warm-up frame (not timed). The driver then hands the same frame to each variant in turn, frame by frame (so a
+machine shared with other work slows every variant alike), and each times the frame from its JPEG bytes to its
+result:
 - ``docintel``: ``pipeline.extract.extract_files`` (decode, localise and crop the card, OCR, classify, extract);
 - ``paddle_raw``: JPEG decode + ``PaddleOCR.predict`` on the full frame, constructed as the paddle engine does
   (same ONNX model folders, same detection size limit);
@@ -95,89 +97,125 @@ def _extract_from_page(page) -> list[dict]:
     return [{"doc_type": doc_type, "fields": {k: {"value": f.value} for k, f in ex.fields.items()}}]
 
 
-def run_variant(variant: str, data: Path, limit: int | None) -> dict:
+def _reader(variant: str):
+    """Loads the variant's models and returns ``frame bytes → outputs``."""
     import cv2
     import numpy as np
 
-    truth = json.loads((data / "ground_truth.json").read_text(encoding="utf-8"))
-    captures = truth["captures"][:limit] if limit else truth["captures"]
-    frames = [(c["file"], (data / c["file"]).read_bytes()) for c in captures]
-
-    t_load = time.perf_counter()
     if variant == "docintel":
         from extractors.engines import get_engine
         from pipeline.extract import InputFile, extract_files
 
         engine = get_engine()
 
-        def one(name: str, blob: bytes) -> list[dict]:
+        def one(name: str, blob: bytes) -> list:
             return [d.to_json() for d in extract_files([InputFile(name, blob)], engine=engine)]
 
-    elif variant == "paddle_raw":
+        return one
+    if variant == "paddle_raw":
         ocr = _raw_paddle()
 
-        def one(name: str, blob: bytes) -> list[dict]:
+        def one(name: str, blob: bytes) -> list:
             img = cv2.imdecode(np.frombuffer(blob, np.uint8), cv2.IMREAD_COLOR)
             result = ocr.predict(img)[0]
-            return [_paddle_page(result, img.shape[1], img.shape[0])]  # type: ignore[list-item]
+            return [_paddle_page(result, img.shape[1], img.shape[0])]
 
-    elif variant == "tesseract":
+        return one
+    if variant == "tesseract":
         from config.settings import get_settings
         from extractors.engines.tesseract import TesseractEngine
 
         tess = TesseractEngine(get_settings().ocr)
 
-        def one(name: str, blob: bytes) -> list[dict]:
+        def one(name: str, blob: bytes) -> list:
             img = cv2.imdecode(np.frombuffer(blob, np.uint8), cv2.IMREAD_COLOR)
-            return [tess.recognize(img)]  # type: ignore[list-item]
+            return [tess.recognize(img)]
 
-    else:
-        raise SystemExit(f"unknown variant {variant!r}")
+        return one
+    raise SystemExit(f"unknown variant {variant!r}")
+
+
+def serve_variant(variant: str, data: Path) -> None:
+    """Worker: loads models, reads one warm-up frame, then times each frame named on stdin, answering one JSON
+    line per frame; at end of input a summary with its own peak RSS. The driver interleaves workers frame by
+    frame, so a machine shared with other work slows every variant alike."""
+    truth = {c["file"]: c for c in json.loads((data / "ground_truth.json").read_text(encoding="utf-8"))["captures"]}
+    t_load = time.perf_counter()
+    one = _reader(variant)
     load_s = time.perf_counter() - t_load
-
-    one(*frames[0])  # warm-up: first-call allocations and lazy imports are not per-frame cost
-    latencies, outputs = [], []
-    for name, blob in frames:
-        t0 = time.perf_counter()
-        out = one(name, blob)
-        latencies.append((time.perf_counter() - t0) * 1000)
-        outputs.append(out)
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    first = next(iter(truth))
+    one(first, (data / first).read_bytes())  # warm-up: first-call allocations and lazy imports
+    print(json.dumps({"ready": True, "model_load_s": round(load_s, 2)}), flush=True)
 
     from samples.generator.idcard_eval import Tally
 
     tally = Tally()
-    for cap, out in zip(captures, outputs, strict=True):
+    for line in sys.stdin:
+        name = line.strip()
+        blob = (data / name).read_bytes()
+        t0 = time.perf_counter()
+        out = one(name, blob)
+        ms = (time.perf_counter() - t0) * 1000
         docs = out if variant == "docintel" else [d for page in out for d in _extract_from_page(page)]
-        tally.add_capture(cap, docs)
-    return {
-        "frames": len(frames),
-        "model_load_s": round(load_s, 2),
-        "p50_ms": round(_percentile(latencies, 0.5), 1),
-        "p95_ms": round(_percentile(latencies, 0.95), 1),
-        "mean_ms": round(statistics.fmean(latencies), 1),
-        "peak_rss_mb": round(peak_rss_mb, 1),
-        "accuracy": tally.summary(),
-    }
+        tally.add_capture(truth[name], docs)
+        print(json.dumps({"ms": ms}), flush=True)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    print(json.dumps({"peak_rss_mb": round(peak_rss_mb, 1), "accuracy": tally.summary()}), flush=True)
+
+
+class _Worker:
+    def __init__(self, variant: str, data: Path, cores: int | None) -> None:
+        env = dict(os.environ)
+        if cores:
+            env.update(OMP_NUM_THREADS=str(cores), DOCINTEL_OCR__THREADS=str(cores))
+        preexec = None
+        if cores and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > cores:
+            preexec = lambda: os.sched_setaffinity(0, set(range(cores)))  # noqa: E731 - same cores for all
+        self.variant = variant
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--worker", variant, "--data", str(data)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            preexec_fn=preexec,
+            cwd=ROOT,
+        )
+        self.latencies: list[float] = []
+        self.info: dict = {}
+
+    def _answer(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the {self.variant} worker stopped (exit {self.proc.wait()})")
+        return json.loads(line)
+
+    def ready(self) -> None:
+        self.info.update(self._answer())
+
+    def read(self, name: str) -> None:
+        self.proc.stdin.write(name + "\n")
+        self.proc.stdin.flush()
+        self.latencies.append(self._answer()["ms"])
+
+    def finish(self) -> dict:
+        self.proc.stdin.close()
+        self.info.update(self._answer())
+        self.proc.wait()
+        lat = self.latencies
+        return {
+            "frames": len(lat),
+            "model_load_s": self.info.get("model_load_s"),
+            "p50_ms": round(_percentile(lat, 0.5), 1),
+            "p95_ms": round(_percentile(lat, 0.95), 1),
+            "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
+            "peak_rss_mb": self.info.get("peak_rss_mb"),
+            "accuracy": self.info.get("accuracy"),
+        }
 
 
 # --- the driver -----------------------------------------------------------------------------------------------
-def _spawn(variant: str, data: Path, limit: int | None, cores: int | None) -> dict:
-    cmd = [sys.executable, __file__, "--worker", variant, "--data", str(data)]
-    if limit:
-        cmd += ["--limit", str(limit)]
-    env = dict(os.environ)
-    if cores:
-        env.update(OMP_NUM_THREADS=str(cores), DOCINTEL_OCR__THREADS=str(cores))
-    preexec = None
-    if cores and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > cores:
-        preexec = lambda: os.sched_setaffinity(0, set(range(cores)))  # noqa: E731 - same cores for every variant
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, preexec_fn=preexec, cwd=ROOT)
-    if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def _ratio(a: dict, b: dict, key: str) -> float | None:
     try:
         return round(a[key] / b[key], 3)
@@ -194,11 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tesseract-count", type=int, default=10, help="frames for Tesseract (about 4 s each); 0: all")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
-    ap.add_argument("--limit", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.worker:
-        print(json.dumps(run_variant(args.worker, args.data, args.limit), ensure_ascii=False))
+        serve_variant(args.worker, args.data)
         return 0
 
     with tempfile.TemporaryDirectory(prefix="docintel-bench-") as tmp:
@@ -208,11 +245,19 @@ def main(argv: list[str] | None = None) -> int:
 
             data = Path(tmp)
             generate_set(data, count=args.count, seed=args.seed)
-        results = {}
-        for variant in args.variants.split(","):
-            limit = (args.tesseract_count or None) if variant == "tesseract" else None
-            results[variant] = _spawn(variant, data, limit, args.cores)
-            print(f"bench: {variant} done: {results[variant].get('p50_ms')} ms p50", file=sys.stderr)
+        names = [c["file"] for c in json.loads((data / "ground_truth.json").read_text(encoding="utf-8"))["captures"]]
+        variants = [v for v in args.variants.split(",") if v]
+        workers = {v: _Worker(v, data, args.cores) for v in variants}
+        for w in workers.values():
+            w.ready()
+        for i, name in enumerate(names):
+            order = variants[i % len(variants) :] + variants[: i % len(variants)]  # no variant always goes first
+            for v in order:
+                if v == "tesseract" and args.tesseract_count and i >= args.tesseract_count:
+                    continue
+                workers[v].read(name)
+            print(f"bench: frame {i + 1}/{len(names)}", file=sys.stderr)
+        results = {v: w.finish() for v, w in workers.items()}
 
     d, p, t = (results.get(v, {}) for v in VARIANTS)
     ratios = {

@@ -152,6 +152,8 @@ def generate_set(
         "format_version": FORMAT_VERSION,
         "seed": seed,
         "count": count,
+        "difficulties": list(difficulties),
+        "pair_every": pair_every,
         "frame_size": list(frame_size) if frame_size else None,
         "jpeg_quality": jpeg_quality,
         "note": "fake identities: names, addresses and ID numbers are invented (valid GB 11643 check digits)",

@@ -111,3 +111,19 @@ def test_camera_keeps_a_minimum_document_resolution_and_is_deterministic():
     small = shoot([page], seed=3, difficulty="hard", frame_size=(1600, 1200), fill=(0.1, 0.1))
     qs = np.array(small.placements[0].quad)
     assert np.linalg.norm(qs[1] - qs[0]) < 300
+
+
+def test_committed_samples_regenerate_from_their_own_ground_truth(tmp_path):
+    folder = ROOT / "samples" / "idcards"
+    truth = json.loads((folder / GROUND_TRUTH).read_text(encoding="utf-8"))
+    first = truth["captures"][0]
+    cap = make_capture(
+        0,
+        seed=truth["seed"],
+        difficulty=first["difficulty"],
+        sides="both" if len(first["documents"]) == 2 else first["documents"][0]["doc_type"].removeprefix("id_card_"),
+        frame_size=tuple(truth["frame_size"]),
+        jpeg_quality=truth["jpeg_quality"],
+    )
+    assert cap.file_name == first["file"]
+    assert json.loads(json.dumps(cap.ground_truth(), ensure_ascii=False)) == first
