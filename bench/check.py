@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -93,11 +94,14 @@ def timing(work: Path, runs: int) -> dict:
     env = os.environ | {"DOCINTEL_CHECKS__REGISTRY_FILE": str(work / "timing_case" / "registry.json")}
     cmd = [sys.executable, "-m", "cli.main", "check", "--business", "purchase_withdrawal", "--business-date",
            sample.business_date.isoformat(), *map(str, paths)]  # fmt: skip
-    walls, stages, body = [], [], {}
+    walls, cpus, stages, body = [], [], [], {}
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=True)
         walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         body = json.loads(proc.stdout)
         stages.append(body["timing_ms"])
     # The rules alone, over the documents just extracted (rebuilt from the JSON would lose nothing they read).
@@ -126,6 +130,9 @@ def timing(work: Path, runs: int) -> dict:
         "pages": sum(len(d["pages"]) for d in body["documents"]),
         "passed": body["passed"],
         "cli_wall_s": [round(w, 2) for w in walls],
+        # CPU seconds of the whole command (all threads): less sensitive than wall time to a busy machine.
+        "cli_cpu_s": [round(c, 2) for c in cpus],
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "stages_ms": stages[-1],
         "rules_only_ms": round(rules_ms, 3),
         "cpu_count": os.cpu_count(),

@@ -26,7 +26,6 @@ def run(args: argparse.Namespace) -> int:
     from checks.business import parse_business
     from checks.engine import parse_business_date
     from config.settings import get_settings
-    from extractors.engines import get_engine
     from pipeline.check import check_case, read_document
 
     settings = get_settings()
@@ -38,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         inputs=inputs,
         business_date=day,
         facts={"bank_card_number": args.bank_card, "property_address": args.property_address},
-        engine=get_engine(args.engine, settings.ocr),
+        engine_name=args.engine,
         settings=settings,
     )
     print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)

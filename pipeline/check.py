@@ -131,10 +131,12 @@ def check_case(
     business_date: dt.date | str | None = None,
     facts: CaseFacts | Mapping[str, object] | None = None,
     engine: OcrEngine | None = None,
+    engine_name: str | None = None,
     settings: Settings | None = None,
     registry: Registry | None = None,
 ) -> CaseCheckResult:
-    """Extract each document, then check them together. Bad input (business, date, facts) fails before any OCR."""
+    """Extract each document, then check them together. Bad input (business, date, facts) fails before any OCR.
+    Without ``engine`` the one named (default: configured) is loaded here, and its load time is reported."""
     from checks.business import parse_business
     from checks.engine import parse_business_date
 
@@ -144,7 +146,7 @@ def check_case(
     case_facts = CaseFacts.from_mapping(facts)
     registry = registry if registry is not None else configured_registry(settings.checks)
     t0 = time.perf_counter()
-    engine = engine or get_engine(settings=settings.ocr)
+    engine = engine or get_engine(engine_name, settings.ocr)
     t1 = time.perf_counter()
     documents = extract_case_documents(inputs, engine=engine, settings=settings)
     t2 = time.perf_counter()
