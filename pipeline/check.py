@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checks.engine import run_checks
+from checks.business import parse_business
+from checks.engine import parse_business_date, run_checks
 from checks.facts import CaseFacts
 from checks.registries import Registry, configured_registry
 from config.settings import Settings, get_settings
@@ -137,9 +138,6 @@ def check_case(
 ) -> CaseCheckResult:
     """Extract each document, then check them together. Bad input (business, date, facts) fails before any OCR.
     Without ``engine`` the one named (default: configured) is loaded here, and its load time is reported."""
-    from checks.business import parse_business
-    from checks.engine import parse_business_date
-
     settings = settings or get_settings()
     business = parse_business(business)
     day = parse_business_date(business_date)
