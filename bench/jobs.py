@@ -9,14 +9,17 @@ PDFs and scanned PDFs) is read under each setting ``PxT`` (P worker processes, T
 - ``plain``: ``pipeline.extract.extract_files`` over the files in a loop, in P processes of T threads;
 - ``celery``: ``docintel worker -c P --ocr-threads T`` on the broker, the package submitted as the API does
   (``submit_package``), timed from submission to the job's end (reading, grouping, storing, checks).
-Models are loaded and one warm-up file read per process before timing. Reported: documents/minute, the scaling of
-2x1 over 1x1, the overhead of the Celery path over the plain loop with the same setting, and an acceptance run of
-the package through the HTTP API with every document accounted for.
+Models are loaded and one warm-up file read per process before timing. Reported: documents/minute, CPU seconds per
+document (all processes of the worker or the loop), the scaling of 2x1 over 1x1, the overhead of the Celery path
+over the plain loop with the same setting (by wall time, and by CPU time, which other load on the host does not
+distort), the host's load around each run, and an acceptance run of the package through the HTTP API with every
+document accounted for. Wall-time numbers mean something only on an otherwise idle host (``--max-load``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import multiprocessing as mp
@@ -81,11 +84,13 @@ def _plain_init(threads: int) -> None:
     _engine = get_engine(settings=get_settings().ocr)
 
 
-def _plain_read(item: tuple[str, bytes]) -> int:
+def _plain_read(item: tuple[str, bytes]) -> tuple[int, float]:
     from config.settings import get_settings
     from pipeline.extract import InputFile, extract_files
 
-    return len(list(extract_files([InputFile(*item)], engine=_engine, settings=get_settings())))
+    c0 = time.process_time()  # CPU of every thread of this process
+    n = len(list(extract_files([InputFile(*item)], engine=_engine, settings=get_settings())))
+    return n, time.process_time() - c0
 
 
 def plain_loop(files: list[tuple[str, bytes]], *, processes: int, threads: int) -> dict:
@@ -93,9 +98,37 @@ def plain_loop(files: list[tuple[str, bytes]], *, processes: int, threads: int) 
     with ctx.Pool(processes, initializer=_plain_init, initargs=(threads,)) as pool:
         pool.map(_plain_read, files[:processes], chunksize=1)  # warm-up, one file per process
         t0 = time.perf_counter()
-        documents = sum(pool.imap(_plain_read, files, chunksize=1))
+        reads = list(pool.imap(_plain_read, files, chunksize=1))
         wall = time.perf_counter() - t0
-    return {"wall_s": round(wall, 2), "documents": documents, "docs_per_min": round(documents / wall * 60, 1)}
+    documents = sum(n for n, _ in reads)
+    cpu = sum(c for _, c in reads)
+    return _numbers(wall, cpu, documents)
+
+
+def _numbers(wall: float, cpu: float, documents: int) -> dict:
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "documents": documents,
+        "docs_per_min": round(documents / wall * 60, 1),
+        "cpu_s_per_doc": round(cpu / documents, 3),
+    }
+
+
+def _tree_cpu(pid: int) -> float:
+    """User + system CPU of a process and all its descendants (the worker and its pool)."""
+    import psutil
+
+    total = 0.0
+    try:
+        root = psutil.Process(pid)
+        for proc in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                t = proc.cpu_times()
+                total += t.user + t.system
+    except psutil.NoSuchProcess:
+        pass
+    return total
 
 
 # --- Celery ----------------------------------------------------------------------------------------------------------
@@ -135,7 +168,8 @@ def celery_run(files: list[tuple[str, bytes]], *, broker: str, processes: int, t
     principal = Principal(key.key_id, Role.LOAN, "BENCH")
     worker = WorkerProcess(env, name="bench", log_dir=tmp, concurrency=processes, ocr_threads=threads).start()
 
-    def run(package: list[tuple[str, bytes]]) -> tuple[float, str, str]:
+    def run(package: list[tuple[str, bytes]]) -> tuple[float, float, str, str]:
+        c0 = _tree_cpu(worker.proc.pid)
         t0 = time.perf_counter()
         outcome = submit_package(
             svc, dispatcher, principal=principal, uploads=[Upload("p.zip", as_zip(package))],
@@ -146,28 +180,22 @@ def celery_run(files: list[tuple[str, bytes]], *, broker: str, processes: int, t
             with db.session() as s:
                 state = s.get(Job, job_id).state
             if state in JobState.FINAL:
-                return time.perf_counter() - t0, job_id, state
+                return time.perf_counter() - t0, _tree_cpu(worker.proc.pid) - c0, job_id, state
             time.sleep(0.05)
 
     try:
         worker.wait_ready()
         run(files[:processes])  # warm-up: one file per process
-        wall, job_id, state = run(files)
+        wall, cpu, job_id, state = run(files)
         with db.session() as s:
             job = s.get(Job, job_id)
             stored = s.scalar(select(func.count()).select_from(Document).where(Document.case_id == job.case_id))
             entries = job.result.get("documents", [])
-            accounted = sorted(f for e in entries for f in e["files"]) == sorted(n for n, _ in files)
+            accounted = {f for e in entries for f in e["files"]} == {n for n, _ in files}
     finally:
         worker.stop()
         db.dispose()
-    return {
-        "wall_s": round(wall, 2),
-        "state": state,
-        "documents": stored,
-        "docs_per_min": round(stored / wall * 60, 1),
-        "every_file_accounted_for": accounted,
-    }
+    return {**_numbers(wall, cpu, stored), "state": state, "every_file_accounted_for": accounted}
 
 
 def acceptance_via_api(files: list[tuple[str, bytes]], *, redis) -> dict:  # type: ignore[no-untyped-def]
@@ -217,7 +245,7 @@ def acceptance_via_api(files: list[tuple[str, bytes]], *, redis) -> dict:  # typ
         worker.stop()
         app.state.core.close()
     documents = view["documents"]
-    files_seen = sorted(f for d in documents for f in d["files"])
+    files_seen = {f for d in documents for f in d["files"]}
     done = [d for d in documents if d["state"] == "done"]
     return {
         "status": r.status_code,
@@ -228,7 +256,7 @@ def acceptance_via_api(files: list[tuple[str, bytes]], *, redis) -> dict:  # typ
         "documents": len(done),
         "failed": len(documents) - len(done),
         "doc_types": dict(sorted(_count(d["doc_type"] for d in done).items())),
-        "every_file_accounted_for": files_seen == sorted(n for n, _ in files),
+        "every_file_accounted_for": files_seen == {n for n, _ in files},
         "stored_once_in_case": sorted(d["id"] for d in case["documents"]) == sorted(d["document_id"] for d in done),
         "wall_s": round(wall, 2),
         "setting": "embedded broker, 2x1",
@@ -250,6 +278,8 @@ def main() -> None:
     parser.add_argument("--configs", default="1x1,2x1,1x2")
     parser.add_argument("--repeat", type=int, default=1, help="runs per setting; the median is reported")
     parser.add_argument("--no-acceptance", action="store_true")
+    parser.add_argument("--max-load", type=float, default=0.0, help="wait for the 1-min load to fall under this")
+    parser.add_argument("--max-wait", type=float, default=1200.0, help="longest wait for a quiet host, seconds")
     args = parser.parse_args()
 
     from jobs.testing import RedisServer
@@ -266,8 +296,19 @@ def main() -> None:
         "celery": {b: {} for b in brokers},
     }
 
+    def quiet_enough() -> float:
+        """Waits (at most ``--max-wait`` s) for the host's 1-minute load to fall under ``--max-load``."""
+        deadline = time.monotonic() + args.max_wait
+        while args.max_load and os.getloadavg()[0] > args.max_load and time.monotonic() < deadline:
+            time.sleep(10)
+        return round(os.getloadavg()[0], 2)
+
+    def one_run(fn, **kw) -> dict:  # type: ignore[no-untyped-def]
+        load = quiet_enough()
+        return {**fn(files, **kw), "loadavg_1m_at_start": load, "loadavg_1m_at_end": round(os.getloadavg()[0], 2)}
+
     def median_run(fn, **kw) -> dict:  # type: ignore[no-untyped-def]
-        runs = [fn(files, **kw) for _ in range(args.repeat)]
+        runs = [one_run(fn, **kw) for _ in range(args.repeat)]
         best = sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2]
         return {**best, "walls_s": [r["wall_s"] for r in runs]} if args.repeat > 1 else best
 
@@ -291,9 +332,11 @@ def main() -> None:
         for setting, run in runs.items():
             plain = out["plain"].get(setting)
             if plain:
-                r[f"overhead_{setting}_celery_over_plain"] = round(
+                r[f"overhead_{setting}_wall"] = round(
                     (run["wall_s"] / run["documents"]) / (plain["wall_s"] / plain["documents"]), 3
                 )
+                # CPU per document: what the Celery path costs, whatever else the host is running.
+                r[f"overhead_{setting}_cpu"] = round(run["cpu_s_per_doc"] / plain["cpu_s_per_doc"], 3)
         ratios[b] = r
     out["ratios"] = ratios
     every = {f"{b}:{s}": v["docs_per_min"] for b in brokers for s, v in out["celery"][b].items()}
