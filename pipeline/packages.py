@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from capture.archive import ArchiveFile, ArchiveLimits, check_names, read_zip, reject_nested_archive
 from capture.sniff import FileKind, sniff
 from checks.business import parse_business
-from domain.errors import DocintelError, EmptyFile, FileTooLarge, InputError, UnsafeArchive
+from domain.errors import DocintelError, EmptyFile, ExternalServiceError, FileTooLarge, InputError, UnsafeArchive
 from extractors.engines import get_engine
 from pipeline import idempotency, job_store
 from pipeline.callbacks import check_callback_url
@@ -142,7 +142,7 @@ def submit_package(
         return done
     try:
         job_store.dispatch_open_items(svc.db, dispatcher, job_id=outcome.body["job_id"])
-    except DocintelError as exc:  # the broker is down: the job is stored, and a worker's sweep sends it later
+    except ExternalServiceError as exc:  # the broker is down: the job is stored, and a worker's sweep sends it later
         log.warning("job %s stored but not sent: %s", outcome.body["job_id"], exc.one_line())
     return outcome
 

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from domain.errors import InputError
+from domain.errors import ExternalServiceError, InputError
 from extractors.engines import get_engine
 from pipeline import job_store
 from pipeline.case_checks import evaluate, report_json, rerun_checks
@@ -149,7 +149,10 @@ def submit_reprocess(
         )
         body = {"job_id": job.id, "state": job.state, "selected": len(docs), "chunks": len(set(chunks))}
         body["href"] = f"/v1/jobs/{job.id}"
-    job_store.dispatch_open_items(svc.db, dispatcher, job_id=body["job_id"])
+    try:
+        job_store.dispatch_open_items(svc.db, dispatcher, job_id=body["job_id"])
+    except ExternalServiceError as exc:  # the broker is down: the job is stored, and a worker's sweep sends it later
+        log.warning("job %s stored but not sent: %s", body["job_id"], exc.one_line())
     return Outcome(202, body)
 
 

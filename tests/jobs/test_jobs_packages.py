@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from jobs_helpers import Receiver, sample
 from malicious_zips import make_zip
 from sqlalchemy import func, select
@@ -203,3 +204,35 @@ def _finalize_package(env) -> None:  # type: ignore[no-untyped-def]
         ).one()
     pdf = env.services.blobs.get(application.blob_sha256)
     assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf  # signed
+
+
+@pytest.mark.redis
+def test_a_package_accepted_while_the_broker_is_down_is_run_once_it_is_back(redis_server, tmp_path):
+    from jobs_helpers import make_job_env
+
+    from jobs.celery_app import make_celery
+    from jobs.dispatch import CeleryDispatcher
+    from jobs.testing import free_port, settings_for
+
+    env = make_job_env("redis", tmp_path, redis_server)
+    try:
+        down = settings_for({**env.env, "DOCINTEL_JOBS__BROKER_URL": f"redis://127.0.0.1:{free_port()}/0"})
+        principal, _ = env.principal("loan", "B5")
+        outcome = submit_package(
+            env.services,
+            CeleryDispatcher(make_celery(down), down),  # nothing listens there: every send fails
+            principal=principal,
+            uploads=[Upload("front.jpg", sample("idcards/idcard_0000_easy_front.jpg"))],
+            business_type="retirement_withdrawal",
+        )
+        assert outcome.status == 202  # stored, answered; the sweep of any worker sends it later
+        with env.db.session() as s:
+            item = s.scalars(select(JobItem).where(JobItem.job_id == outcome.body["job_id"])).one()
+            assert item.dispatched_at is None
+        env.start_worker()
+        job = env.wait_job(outcome.body["job_id"])
+        assert job.state == "succeeded" and job.result["documents"][0]["doc_type"] == "id_card_front"
+    finally:
+        for w in env.workers:
+            w.stop()
+        env.db.dispose()
