@@ -1,6 +1,7 @@
 """What a worker process holds, and the worker's start-up and housekeeping (Celery signals).
 
-- ``worker_init`` (main process, before any fork): migrate the database when ``storage.auto_migrate``.
+- ``worker_init`` (main process, before any fork): import the OCR stack (modules only) and migrate the database
+  when ``storage.auto_migrate``.
 - ``worker_process_init`` (each pool process, after the fork): forget broker connections inherited from the parent
   (kept referenced, never closed: closing a SQLite handle in a child can disturb the parent's), then load the OCR
   models, so the first task does not pay for it.
@@ -55,7 +56,7 @@ def _app():  # type: ignore[no-untyped-def]
 
 
 @signals.worker_init.connect
-def _migrate(**_: Any) -> None:
+def _on_worker_init(**_: Any) -> None:
     settings = get_settings()
     _preload(settings)
     if not settings.storage.auto_migrate:
