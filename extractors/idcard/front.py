@@ -221,8 +221,10 @@ class _FrontReader:
                 break
             if top - prev.bbox[3] > 1.2 * self.h:
                 break  # the address block has ended
-            if abs(ln.bbox[0] - x_col) > 1.5 * self.h:
-                continue  # left-aligned with the first address line, or not part of it
+            if not (x_col - 1.5 * self.h <= ln.bbox[0] <= x_col + 3 * self.h):
+                # Left-aligned under the first address line (whose start is only estimated when the label shares
+                # its line), or not part of the address: the photo stands further right.
+                continue
             spans.append(ln.span())
             prev = ln
         value = "".join(s.text for s in spans)

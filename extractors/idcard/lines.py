@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from domain.models import BBox, OcrPage, TextLine
 from extractors.normalize import clean_text, is_cjk
 
-# Traditional or variant forms OCR models print for the simplified characters on mainland documents.
-VARIANT_CHARS = str.maketrans({"別": "别", "漢": "汉", "號": "号", "碼": "码", "證": "证", "長": "长", "發": "发", "關": "关", "國": "国", "華": "华", "區": "区", "縣": "县", "鄉": "乡", "鎮": "镇", "單": "单", "門": "门", "棟": "栋", "樓": "楼", "蘇": "苏", "東": "东", "廣": "广", "陝": "陕", "慶": "庆", "溝": "沟", "灣": "湾"})  # fmt: skip
+# Traditional or variant forms OCR models print for the simplified characters of mainland documents (the
+# recogniser's dictionary holds both; a mainland card prints only simplified ones).
+VARIANT_CHARS = str.maketrans({"別": "别", "漢": "汉", "號": "号", "碼": "码", "證": "证", "長": "长", "發": "发", "關": "关", "國": "国", "華": "华", "區": "区", "縣": "县", "鄉": "乡", "鎮": "镇", "單": "单", "門": "门", "棟": "栋", "樓": "楼", "蘇": "苏", "東": "东", "廣": "广", "陝": "陕", "慶": "庆", "溝": "沟", "灣": "湾", "強": "强", "偉": "伟", "麗": "丽", "軍": "军", "傑": "杰", "濤": "涛", "紅": "红", "蘭": "兰", "雲": "云", "鵬": "鹏", "龍": "龙", "鳳": "凤", "書": "书", "園": "园", "風": "风", "興": "兴", "寧": "宁", "開": "开", "陽": "阳", "劉": "刘", "陳": "陈", "楊": "杨", "黃": "黄", "趙": "赵", "吳": "吴", "孫": "孙", "馬": "马", "鄭": "郑", "謝": "谢", "韓": "韩", "馮": "冯", "鄧": "邓", "蕭": "萧", "葉": "叶", "盧": "卢", "薑": "姜", "鐘": "钟", "譚": "谭", "陸": "陆", "範": "范", "賈": "贾", "鄒": "邹", "閆": "闫", "嚴": "严", "龔": "龚", "萬": "万", "錢": "钱", "湯": "汤", "詩": "诗", "語": "语", "澤": "泽", "軒": "轩", "瑩": "莹", "靜": "静", "濱": "滨", "貴": "贵", "錦": "锦", "繡": "绣", "諧": "谐", "館": "馆", "學": "学", "豐": "丰", "鐵": "铁", "貿": "贸", "機": "机", "觀": "观", "舊": "旧", "價": "价", "歲": "岁", "歷": "历", "廈": "厦", "廳": "厅", "廠": "厂", "際": "际", "戶": "户", "議": "议", "辦": "办", "處": "处", "務": "务", "場": "场", "濟": "济", "遼": "辽", "內": "内", "塊": "块", "層": "层", "壩": "坝", "隊": "队", "團": "团", "黨": "党", "會": "会", "員": "员", "質": "质", "達": "达", "遠": "远", "運": "运", "連": "连", "進": "进", "還": "还", "邊": "边", "農": "农", "鄰": "邻", "齊": "齐", "龐": "庞"})  # fmt: skip
 
 
 def _width(ch: str) -> float:
@@ -195,6 +196,8 @@ def find_label(line: Line, label: str, *, at_start_only: bool = False) -> LabelH
     if n == 2:
         if len(text) >= 2 and (text[0] == label[0] or text[1] == label[1]) and is_cjk(text[0]) and is_cjk(text[1]):
             return LabelHit(label, line, 0, 2, False)
+        if text[:1] == label[1] and len(text) > 1:  # the first character lost (``址北京市…``)
+            return LabelHit(label, line, 0, 1, False)
         return None
     need = n - max(n // 3, 1)
     starts = [0] if at_start_only else range(max(len(text) - need + 1, 1))

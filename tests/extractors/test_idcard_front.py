@@ -219,3 +219,20 @@ def test_values_taken_from_the_number_point_at_their_digits():
     nx0, _, nx1, _ = ex.fields["id_number"].bbox
     bx0, _, bx1, _ = ex.fields["birth_date"].bbox
     assert nx0 < bx0 < bx1 < nx1 and (bx1 - bx0) < 0.5 * (nx1 - nx0)  # digits 7-14 of 18
+
+
+def test_traditional_forms_and_a_label_missing_its_first_character():
+    from idcard_pages import page
+
+    p = page(
+        ("莫明轩", (68, 72, 334, 129), 1.0),
+        ("性别女民族汉", (67, 150, 487, 201), 0.95),
+        ("出生1971年9月18日", (71, 232, 504, 275), 1.0),
+        ("址北京市海淀区科技园路294", (69, 307, 617, 355), 0.95),
+        ("号", (195, 360, 244, 413), 0.99),
+        ("公民身份号码", (73, 541, 256, 581), 0.98),
+        ("110108197109188646", (343, 524, 881, 573), 1.0),
+    )
+    assert values(FRONT.extract([p]))["address"] == "北京市海淀区科技园路294号"
+    q = page(("姓名", (69, 78, 162, 120), 1.0), ("贾強敏", (200, 68, 335, 117), 0.89))
+    assert values(FRONT.extract([q]))["name"] == "贾强敏"
