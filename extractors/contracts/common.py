@@ -10,6 +10,12 @@ from domain.models import Field, OcrPage
 from extractors.anchors import Layout, Value, label_pattern
 from extractors.contracts.amounts import parse_figure, parse_words
 
+
+def with_ocr_variants(words: Sequence[str]) -> tuple[str, ...]:
+    """Labels plus the misreading OCR makes most often in them: 人 read as 入 (买受入, 出租入)."""
+    return tuple(words) + tuple(w[:-1] + "入" for w in words if w.endswith("人"))
+
+
 ROLES = "甲方|乙方|出租方|承租方|出租人|承租人|卖方|买方|出卖人|买受人|出售方|购买方|转让方|受让方"
 # Every label that may follow a value on the same line: a value stops where one of these begins.
 STOP_WORDS = (
@@ -21,7 +27,7 @@ STOP_WORDS = (
     "签约日期", "签订地点", "备案日期", "生效日期", "交付日期", "日期", "押金",
 )  # fmt: skip
 STOP_LABELS = re.compile(
-    rf"(?:【[^】]{{1,6}}】)?(?:{'|'.join(sorted(STOP_WORDS, key=len, reverse=True))})"
+    rf"(?:【[^】]{{1,6}}】)?(?:{'|'.join(sorted(with_ocr_variants(STOP_WORDS), key=len, reverse=True))})"
     rf"(?:[(【](?:{ROLES}|签字或盖章|签章|盖章|签字)[)】])?[:]"
 )
 
@@ -32,7 +38,7 @@ def layout_of(pages: Sequence[OcrPage]) -> Layout:
 
 def labels(*words: str, roles: bool = True) -> re.Pattern[str]:
     """Role labels (``roles=True``) may follow other text directly; short generic ones (日期) may not."""
-    return label_pattern(words, roles=ROLES if roles else "", isolated=not roles)
+    return label_pattern(with_ocr_variants(words), roles=ROLES if roles else "", isolated=not roles)
 
 
 def as_field(name: str, v: Value | None, *, value: object = None) -> Field | None:

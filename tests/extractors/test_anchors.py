@@ -227,3 +227,14 @@ def test_value_on_the_next_page_past_the_page_number() -> None:
     p2 = page(line("- 4 -", 480, 20), line("2021年12月30日", 100, 80), line("签订地点：售楼处", 100, 120))
     f = rental(p1, p2)
     assert f["signing_date"].value == "2021-12-30" and f["signing_date"].page == 1
+
+
+def test_common_ocr_misreadings_of_labels() -> None:
+    f = purchase(
+        page(
+            line("买受入：林峰", 100, 100),
+            line("1.该商品房坐藩于湖北省武汉市武昌区中山路1号5栋1201室。", 100, 140),
+        )
+    )
+    assert f["buyer_name"].value == "林峰"
+    assert f["property_address"].value == "湖北省武汉市武昌区中山路1号5栋1201室"
