@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +51,7 @@ class ContractSample:
 
     @property
     def name(self) -> str:
-        return Path(self.files[0][0]).stem.split("_p")[0]
+        return re.sub(r"_p\d+$", "", Path(self.files[0][0]).stem)
 
 
 def _layout(doc_type: str, template: str, rng: random.Random, hard: bool) -> tuple[list, dict]:
