@@ -121,7 +121,6 @@ def build_document(
 def capture_pages(file: InputFile, settings: Settings) -> list[Page]:
     """All upright pages of one file: camera frames localised and corrected, PDF pages as loaded."""
     from capture.frame import prepare_frame
-
     from capture.load import load_pages
 
     pages: list[Page] = []
