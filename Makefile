@@ -49,11 +49,11 @@ demo: setup
 	$(BIN)/python -m samples.demo
 
 test: setup
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 	$(BIN)/python -m pytest -q
 
 lint: venv
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 	$(BIN)/ruff format --check .
 
 serve: setup
