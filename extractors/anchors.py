@@ -179,12 +179,19 @@ class Layout:
 
     # --- labels -------------------------------------------------------------------------------------
     def find_labels(self, pattern: re.Pattern[str]) -> list[LabelHit]:
-        """Every match of ``pattern`` inside a line, in reading order."""
+        """Every match of ``pattern`` inside a line, or broken over a line wrap, in reading order. A label
+        broken over a wrap (每月租 / 金：…) is anchored where it ends, in the next row's first line."""
         hits = []
         for ri, chars in enumerate(self._row_chars):
             for li, c in enumerate(chars):
                 for m in pattern.finditer(c.text):
                     hits.append(LabelHit(ri, li, m.start(), m.end(), m.group(0)))
+            if ri + 1 < len(self.rows) and self._is_continuation(ri, ri + 1):
+                tail, head = chars[-1].text, self._row_chars[ri + 1][0].text
+                for m in pattern.finditer(tail[-12:] + head[:12]):
+                    cut = len(tail[-12:])
+                    if m.start() < cut < m.end():
+                        hits.append(LabelHit(ri + 1, 0, 0, m.end() - cut, m.group(0)))
         return hits
 
     def starts_with_label(self, text: str) -> bool:

@@ -238,3 +238,14 @@ def test_common_ocr_misreadings_of_labels() -> None:
     )
     assert f["buyer_name"].value == "林峰"
     assert f["property_address"].value == "湖北省武汉市武昌区中山路1号5栋1201室"
+
+
+def test_label_broken_over_a_line_wrap() -> None:
+    f = rental(
+        page(
+            line("甲方将位于北京市朝阳区建设路1号的房屋出租给乙方居住使用。每月租", 100, 100, width=800),
+            line("金：人民币4500元整（大写：肆仟伍佰元整），押一付三。", 60, 135),
+        )
+    )
+    assert f["monthly_rent"].value == "4500.00" and f["monthly_rent_in_words"].value == "肆仟伍佰元整"
+    assert f["monthly_rent"].bbox[1] == 135
