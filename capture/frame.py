@@ -21,8 +21,9 @@ import numpy as np
 from PIL import Image
 
 from capture import orientation
-from capture.geometry import A4_MM, ID_CARD_MM, DocShape, quad_area, shape_of, shrink, warp
+from capture.geometry import A4_MM, ID_CARD_ASPECT, ID_CARD_MM, DocShape, quad_area, shape_of, shrink, warp
 from capture.locate import Detection, find_documents
+from capture.outline import on_border
 from capture.quality import Framing, assess
 from config.settings import CaptureSettings
 from domain.models import Page
@@ -66,12 +67,33 @@ def _physical_long_mm(kind: str) -> float | None:
     return {"id_card": ID_CARD_MM[0], "a4": A4_MM[0]}.get(kind)
 
 
+def _hidden_share(quad: np.ndarray, frame_w: int, frame_h: int) -> float:
+    """How much of a document whose one side is the frame border lies beyond it, judged as if it were an
+    ID card: the side opposite the border is whole, so the card's shape says how far it must reach."""
+    sides = [i for i in range(4) if on_border(quad[i], quad[(i + 1) % 4], frame_w, frame_h, 3.0)]
+    if len(sides) != 1:
+        return 0.0
+    i = sides[0]
+    whole = float(np.linalg.norm(quad[(i + 3) % 4] - quad[(i + 2) % 4]))  # the side opposite the border
+    seen = (
+        float(np.linalg.norm(quad[(i + 1) % 4] - quad[(i + 2) % 4]))
+        + float(np.linalg.norm(quad[i] - quad[(i + 3) % 4]))
+    ) / 2
+    # The smallest card that holds what is seen: conservative about what is missing.
+    reach = next((r for r in (whole / ID_CARD_ASPECT, whole * ID_CARD_ASPECT) if r >= seen), seen)
+    return max(0.0, 1.0 - seen / reach)
+
+
 def _framing(det: Detection, shape: DocShape, frame_w: int, frame_h: int) -> Framing:
     quad = det.quad.astype(np.float32)
     frame = np.array([[0, 0], [frame_w, 0], [frame_w, frame_h], [0, frame_h]], np.float32)
     total = quad_area(quad)
     inside, _ = cv2.intersectConvexConvex(quad, frame)
+    # Corners beyond the frame were placed from the sides in view; a side on the border hides how far the
+    # document goes, so judge that from its shape.
     outside = max(0.0, 1.0 - float(inside) / max(total, 1e-6))
+    if det.cut_off:
+        outside = max(outside, _hidden_share(quad, frame_w, frame_h))
     long_mm = _physical_long_mm(shape.kind)
     w, h = (
         float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2,
