@@ -19,7 +19,7 @@ _CN_DATE = re.compile(
 )
 _AREA = re.compile(r"(\d{1,5}(?:\.\d{1,4})?)\s*(?:平方米|平米|㎡|m2|m²|M2)")
 _CONTRACT_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
-_ADDRESS_END = re.compile(r"[。;,]|的(?:房屋|住房|房产|商品房|住宅)|\(|(?:房屋|该房屋)?用途|出租给|出售给|$")
+_ADDRESS_END = re.compile(r"[。;, ]|的(?:房屋|住房|房产|商品房|住宅)|\(|(?:房屋|该房屋)?用途|出租给|出售给|$")
 _ADDRESS_HINT = re.compile(r"[省市区县镇乡村路街道巷号楼栋幢室弄里]")
 
 
@@ -144,7 +144,8 @@ def parse_contract_number(text: str) -> tuple[str, int, int] | None:
 
 def parse_address(text: str) -> tuple[str, int, int] | None:
     s = _skip(text)
-    # Where the address ends may straddle a line wrap: look for it in the text without line breaks.
+    # Where the address ends may straddle a line wrap: look for it in the text without line breaks. A space
+    # is a gap between two boxes on one row (the next cell or column), never part of an address.
     kept = [i for i in range(s, len(text)) if text[i] != "\n"]
     flat = "".join(text[i] for i in kept)
     end = _ADDRESS_END.search(flat)

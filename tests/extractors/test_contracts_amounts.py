@@ -79,3 +79,7 @@ def test_names_id_numbers_areas_addresses_and_numbers() -> None:
         parse_address("湖北省武汉市武昌区中山路1号5栋\n1201室的房屋出租")[0] == "湖北省武汉市武昌区中山路1号5栋1201室"
     )
     assert parse_address("详见附件") is None
+    assert (
+        parse_address("湖北省武汉市武昌区中山路1号5栋1201室 协商一致的基础上")[0]
+        == "湖北省武汉市武昌区中山路1号5栋1201室"
+    )
