@@ -51,10 +51,15 @@ def _turn(a: float, b: float) -> float:
 
 def _runs(contour: np.ndarray, w: int, h: int) -> list[_Run]:
     pts = contour.reshape(-1, 2)
-    idx = cv2.approxPolyDP(contour, 1.5, True).reshape(-1, 2)
-    # approxPolyDP returns outline points; find where each sits on the outline to keep the points between.
-    lookup = {(int(x), int(y)): i for i, (x, y) in enumerate(pts)}
-    verts = sorted({lookup[(int(x), int(y))] for x, y in idx if (int(x), int(y)) in lookup})
+    # approxPolyDP with returnPoints=False is not offered, so find where each vertex sits on the outline
+    # (to keep the points between) by matching coordinates, vectorised.
+    approx = cv2.approxPolyDP(contour, 1.5, True).reshape(-1, 2)
+    keys = pts[:, 0].astype(np.int64) * 1_000_003 + pts[:, 1]
+    order = np.argsort(keys, kind="stable")
+    wanted = approx[:, 0].astype(np.int64) * 1_000_003 + approx[:, 1]
+    pos = np.clip(np.searchsorted(keys[order], wanted), 0, len(keys) - 1)
+    hit = keys[order][pos] == wanted
+    verts = sorted(set(order[pos[hit]].tolist()))
     if len(verts) < 3:
         return []
     runs: list[_Run] = []

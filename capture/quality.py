@@ -18,13 +18,15 @@ from capture.geometry import shrink
 from domain.models import QualityIssue, QualityReport, Severity
 
 # --- thresholds -------------------------------------------------------------------------------------------
-SHARPNESS_WARN = 0.16  # steepest edges / ink contrast; a step blurred by σ px gives ≈ 0.4/σ
-SHARPNESS_ERROR = 0.08
-GLARE_WARN = 0.01  # share of the page washed out to white where the page itself is not
+# Steepest edges / ink contrast; a step blurred by σ px gives ≈ 0.4/σ. On generated ID cards at ~10 px/mm
+# PaddleOCR read every field down to 0.21 (σ = 3.5 px) and next to nothing at 0.16 (σ = 4.5 px).
+SHARPNESS_WARN = 0.24
+SHARPNESS_ERROR = 0.17
+GLARE_WARN = 0.01  # share of the page clipped white inside a bump of light (see _glare)
 GLARE_ERROR = 0.25
 DARK_WARN = 90.0  # paper/card background luminance (90th percentile), 0-255
 DARK_ERROR = 45.0
-BRIGHT_WARN = 0.6  # share of the page clipped to white
+BRIGHT_WARN = 0.88  # share of the page clipped to white: background and security print gone
 BRIGHT_INK_ERROR = 170.0  # the darkest 5 % (the ink) this light: text is washed out
 SMALL_PX_PER_MM_WARN = 5.0  # a 3.5 mm character at 5 px/mm is ~17 px high: OCR's lower limit
 SMALL_PX_PER_MM_ERROR = 3.0
@@ -63,24 +65,58 @@ class Framing:
     px_per_mm: float | None  # native resolution, when the document's real size is known
 
 
+def _glare(gray: np.ndarray, clipped: np.ndarray) -> np.ndarray:
+    """Clipped pixels inside a bump of light: where the page's smoothed background is white and well above
+    a plane fitted to the unclipped paper around it.
+
+    A reflection is a local bump; uneven lighting is a slope, and a card printed near white clips in
+    thin stripes of its security print. Ink strokes are filtered away first. The plane is fitted to the
+    paper only (the brighter part of the page, not a photo box) and only where it is not clipped, so a
+    card overexposed on one side extrapolates above white there and raises nothing. On 72 generated
+    captures this found 23 of 26 glare spots with no false alarm.
+    """
+    h, w = gray.shape
+    # At half size a 5-px median removes the strokes a 9-px one would at full size, for a tenth the work.
+    half = cv2.resize(gray, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
+    smooth = cv2.GaussianBlur(cv2.medianBlur(half, 5), (0, 0), 2)
+    background = cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    ys, xs = np.mgrid[0:h:8, 0:w:8]
+    vals = background[ys, xs].ravel()
+    paper = (vals >= np.percentile(vals, 40)) & (vals < 250)  # a few thousand values: cheap
+    if paper.sum() < 20:
+        return np.zeros_like(clipped)  # white all over: too bright, not glare
+    design = np.stack([np.ones(vals.size), xs.ravel() / w, ys.ravel() / h], axis=1)
+    coef, *_ = np.linalg.lstsq(design[paper], vals[paper], rcond=None)
+    gx = (np.arange(w, dtype=np.float32) / w)[None, :]
+    gy = (np.arange(h, dtype=np.float32) / h)[:, None]
+    plane = coef[0] + coef[1] * gx + coef[2] * gy
+    return clipped & (background >= 252) & (background >= plane + 6)
+
+
+def _percentiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+    """Percentiles of small non-negative integers (uint8 grey levels, scaled gradients) by histogram:
+    a bincount is far cheaper than the partial sort np.percentile does on a whole image."""
+    counts = np.cumsum(np.bincount(values.ravel()))
+    total = counts[-1]
+    return [float(np.searchsorted(counts, q / 100.0 * total)) for q in qs]
+
+
 def image_metrics(bgr: np.ndarray, native_long_px: float | None = None) -> dict[str, float]:
     """Sharpness, exposure and glare numbers of one cropped page."""
     long_px = int(min(_WORK_LONG_PX, native_long_px or _WORK_LONG_PX))
     work = shrink(bgr, max(long_px, 64))
     gray = cv2.cvtColor(work, cv2.COLOR_BGR2GRAY)
-    p5, p50, p90, p95 = (float(v) for v in np.percentile(gray, (5, 50, 90, 95)))
+    p5, p90, p95 = _percentiles(gray, (5, 90, 95))
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3) / 8.0
     gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3) / 8.0
-    steepest = float(np.percentile(cv2.magnitude(gx, gy), 99.5))
+    # Gradient magnitudes in quarter grey levels, so the histogram trick applies.
+    steepest = _percentiles(np.minimum(cv2.magnitude(gx, gy) * 4, 4095).astype(np.uint16), (99.5,))[0] / 4
     contrast = max(p95 - p5, 10.0)
     lap_var = float(cv2.Laplacian(gray, cv2.CV_32F).var())
     hsv = cv2.cvtColor(work, cv2.COLOR_BGR2HSV)
     clipped = (hsv[..., 2] >= 250) & (hsv[..., 1] <= 60)
     clipped_share = float(clipped.mean())
-    # Glare is white where the page is not: patches of clipped pixels clearly above the page's own
-    # background. A page that is itself clipped white is too bright, not glared.
-    glare = clipped & (gray >= p50 + 8)
-    glare = cv2.morphologyEx(glare.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    glare_share = float(_glare(gray, clipped).mean())
     return {
         "sharpness": steepest / contrast,
         "laplacian_var": lap_var,
@@ -89,7 +125,7 @@ def image_metrics(bgr: np.ndarray, native_long_px: float | None = None) -> dict[
         "luminance_p5": p5,
         "background_luminance": p90,
         "clipped_fraction": clipped_share,
-        "glare_fraction": float(glare.mean()),
+        "glare_fraction": glare_share,
         "work_long_px": float(max(work.shape[:2])),
     }
 

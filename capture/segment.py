@@ -89,9 +89,11 @@ def edge_mask(small_bgr: np.ndarray) -> np.ndarray:
     hi = max(24.0, 3.0 * desk_level)
     edges = cv2.Canny(gray, hi / 2, hi, L2gradient=True)
     edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
-    _, labels = cv2.connectedComponents((edges == 0).astype(np.uint8), connectivity=4)
+    n, labels = cv2.connectedComponents((edges == 0).astype(np.uint8), connectivity=4)
     ring = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
-    desk = np.isin(labels, np.unique(ring[ring > 0]))
+    is_desk = np.zeros(n, bool)
+    is_desk[ring[ring > 0]] = True
+    desk = is_desk[labels]
     mask = np.where(desk, 0, 255).astype(np.uint8)
     # The walls themselves are no document: thin edge lines out on the desk go, outlines stay filled.
     return cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
