@@ -26,8 +26,9 @@ GLARE_WARN = 0.01  # share of the page clipped white inside a bump of light (see
 GLARE_ERROR = 0.25
 DARK_WARN = 90.0  # paper/card background luminance (90th percentile), 0-255
 DARK_ERROR = 45.0
-BRIGHT_WARN = 0.88  # share of the page clipped to white: background and security print gone
-BRIGHT_INK_ERROR = 170.0  # the darkest 5 % (the ink) this light: text is washed out
+BRIGHT_WARN = 0.88  # share of an ID card clipped to white: its tinted background and security print gone
+BRIGHT_INK_WARN = 140.0  # the ink (darkest 0.5 %) this light: text is fading; paper is white anyway
+BRIGHT_INK_ERROR = 180.0  # text washed out
 SMALL_PX_PER_MM_WARN = 5.0  # a 3.5 mm character at 5 px/mm is ~17 px high: OCR's lower limit
 SMALL_PX_PER_MM_ERROR = 3.0
 SMALL_AREA_WARN = 0.03  # of the frame, for documents of unknown size
@@ -106,7 +107,7 @@ def image_metrics(bgr: np.ndarray, native_long_px: float | None = None) -> dict[
     long_px = int(min(_WORK_LONG_PX, native_long_px or _WORK_LONG_PX))
     work = shrink(bgr, max(long_px, 64))
     gray = cv2.cvtColor(work, cv2.COLOR_BGR2GRAY)
-    p5, p90, p95 = _percentiles(gray, (5, 90, 95))
+    ink, p5, p90, p95 = _percentiles(gray, (0.5, 5, 90, 95))
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3) / 8.0
     gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3) / 8.0
     # Gradient magnitudes in quarter grey levels, so the histogram trick applies.
@@ -123,6 +124,7 @@ def image_metrics(bgr: np.ndarray, native_long_px: float | None = None) -> dict[
         "contrast": p95 - p5,
         "luminance_mean": float(gray.mean()),
         "luminance_p5": p5,
+        "ink_luminance": ink,
         "background_luminance": p90,
         "clipped_fraction": clipped_share,
         "glare_fraction": glare_share,
@@ -158,8 +160,10 @@ def assess(
         issues.append(_issue("glare", kind, m["glare_fraction"], m["glare_fraction"] >= GLARE_ERROR))
     if m["background_luminance"] < DARK_WARN:
         issues.append(_issue("too_dark", kind, m["background_luminance"], m["background_luminance"] < DARK_ERROR))
-    elif m["clipped_fraction"] >= BRIGHT_WARN or m["luminance_p5"] >= BRIGHT_INK_ERROR:
-        issues.append(_issue("too_bright", kind, m["clipped_fraction"], m["luminance_p5"] >= BRIGHT_INK_ERROR))
+    elif m["ink_luminance"] >= BRIGHT_INK_WARN:
+        issues.append(_issue("too_bright", kind, m["ink_luminance"], m["ink_luminance"] >= BRIGHT_INK_ERROR))
+    elif kind == "id_card" and m["clipped_fraction"] >= BRIGHT_WARN:
+        issues.append(_issue("too_bright", kind, m["clipped_fraction"], False))
     if framing is not None:
         m["area_fraction"] = framing.area_fraction
         m["outside_fraction"] = framing.outside_fraction

@@ -135,3 +135,14 @@ def test_generated_cards_turned_by_quarter_turns_come_out_upright() -> None:
         if checked == 8:
             break
     assert checked == 8
+
+
+@pytest.mark.parametrize("tilt", [-3.0, -1.2, 0.8, 2.5])
+def test_skew_of_a_scan_is_measured_to_a_fraction_of_a_degree(tilt: float) -> None:
+    from capture.orientation import skew_angle
+
+    sheet = cv2.cvtColor(draw_page(random.Random(8), px_per_mm=4.0), cv2.COLOR_BGR2GRAY)
+    h, w = sheet.shape
+    turned = cv2.warpAffine(sheet, cv2.getRotationMatrix2D((w / 2, h / 2), tilt, 1.0), (w, h), borderValue=245)
+    # The answer is the turn that undoes it, in getRotationMatrix2D's sense.
+    assert abs(skew_angle(turned) + tilt) <= 0.2
