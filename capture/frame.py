@@ -28,6 +28,7 @@ from capture.quality import Framing, assess
 from config.settings import CaptureSettings
 from domain.models import Page
 
+_MIN_SIDE_PX = 64
 _ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
@@ -175,7 +176,9 @@ def prepare_frame(page: Page, settings: CaptureSettings) -> list[Page]:
         return [page]
     if page.origin == "scan":
         return [_whole_page(page, scan=True)]
-    detections = find_documents(page.image)
+    # A sliver or a thumbnail has no desk to find a document on.
+    too_thin = min(page.image.shape[:2]) < _MIN_SIDE_PX
+    detections = [] if too_thin else find_documents(page.image)
     if not detections:
         return [_whole_page(page, scan=False)]
     if len(detections) > 1:

@@ -41,7 +41,7 @@ def shrink(image: np.ndarray, long_side: int) -> np.ndarray:
         return image
     out = image
     while max(out.shape[:2]) >= 2 * long_side:
-        out = cv2.resize(out, (out.shape[1] // 2, out.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        out = cv2.resize(out, (max(1, out.shape[1] // 2), max(1, out.shape[0] // 2)), interpolation=cv2.INTER_AREA)
     s = long_side / max(h, w)
     size = (max(1, round(w * s)), max(1, round(h * s)))
     if (out.shape[1], out.shape[0]) == size:

@@ -146,3 +146,13 @@ def test_skew_of_a_scan_is_measured_to_a_fraction_of_a_degree(tilt: float) -> No
     turned = cv2.warpAffine(sheet, cv2.getRotationMatrix2D((w / 2, h / 2), tilt, 1.0), (w, h), borderValue=245)
     # The answer is the turn that undoes it, in getRotationMatrix2D's sense.
     assert abs(skew_angle(turned) + tilt) <= 0.2
+
+
+@pytest.mark.parametrize("origin", ["camera", "scan"])
+@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (1, 4096), (4096, 1), (57, 4096), (300, 400)])
+def test_degenerate_pictures_pass_through_without_error(shape: tuple[int, int], origin: str) -> None:
+    rng = np.random.default_rng(sum(shape))
+    image = rng.integers(0, 256, (*shape, 3), dtype=np.uint8)
+    (page,) = prepare_frame(camera_page(image, origin=origin), SETTINGS)
+    assert page.image.dtype == np.uint8 and page.image.ndim == 3
+    assert page.phash is not None
