@@ -17,6 +17,8 @@ class FileKind(StrEnum):
     ZIP = "zip"
 
 
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
+
 IMAGE_KINDS = frozenset({FileKind.JPEG, FileKind.PNG, FileKind.TIFF, FileKind.BMP, FileKind.WEBP})
 
 
@@ -39,6 +41,12 @@ def sniff(data: bytes) -> FileKind:
         return FileKind.PDF
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return FileKind.ZIP
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        # Phones save HEIC by default; say what to do rather than "unsupported".
+        raise UnsupportedFileType(
+            "HEIC/HEIF photos are not supported: export the photo as JPEG",
+            message_zh="不支持 HEIC/HEIF 格式照片，请导出为 JPEG 后上传",
+        )
     raise UnsupportedFileType(
         "not a supported file: expected JPEG, PNG, TIFF, BMP, WebP or PDF content",
         message_zh="不支持的文件类型：仅支持 JPEG、PNG、TIFF、BMP、WebP 图像或 PDF",

@@ -265,3 +265,10 @@ def test_cli_process_exits_non_zero_without_traceback(tmp_path) -> None:
     assert [ln for ln in proc.stderr.splitlines() if "error" in ln] == [
         ln for ln in proc.stderr.splitlines() if ln.startswith("docintel: error: corrupt_file")
     ]
+
+
+def test_heic_photos_get_a_specific_hint() -> None:
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 100
+    with pytest.raises(UnsupportedFileType) as err:
+        load_pages(heic, "IMG_0001.HEIC", SETTINGS)
+    assert "JPEG" in err.value.message and "HEIC" in err.value.message_zh
