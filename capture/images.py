@@ -33,6 +33,11 @@ _EXIF_TRANSFORMS = {
 }
 _EXIF_ORIENTATION_TAG = 0x0112
 
+# Pillow warns from a global limit of its own before we see the size; ours (settings.max_pixels) is checked
+# right after opening, so its warning is noise. Set once here: changing warning filters per call is not
+# thread-safe.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
 _KIND_NAMES = {
     FileKind.JPEG: "JPEG",
     FileKind.PNG: "PNG",
@@ -59,22 +64,18 @@ def _too_large(w: int, h: int, settings: CaptureSettings) -> ImageTooLarge:
 
 def _open(data: bytes, kind: FileKind, settings: CaptureSettings) -> Image.Image:
     """Opens lazily (header only) and checks the pixel count before anything is decoded."""
-    # Pillow's own bomb guard works from a global limit; ours is the setting, so switch Pillow's off
-    # for this call and raise our own error instead.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            img = Image.open(io.BytesIO(data))
-        except Image.DecompressionBombError as exc:
-            # Raised from the header alone, far over any sane limit; Pillow's message carries the count.
-            found = re.search(r"\((\d+) pixels\)", str(exc))
-            count = f"{int(found.group(1))} pixels" if found else "the declared size"
-            raise ImageTooLarge(
-                f"{count} is over the limit of {settings.max_pixels} pixels",
-                message_zh=f"图像像素过多（上限 {settings.max_pixels // 1_000_000} 百万像素）",
-            ) from None
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-            raise _corrupt(kind, f"cannot read the header ({exc})") from None
+    try:
+        img = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        # Raised from the header alone, far over any sane limit; Pillow's message carries the count.
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        count = f"{int(found.group(1))} pixels" if found else "the declared size"
+        raise ImageTooLarge(
+            f"{count} is over the limit of {settings.max_pixels} pixels",
+            message_zh=f"图像像素过多（上限 {settings.max_pixels // 1_000_000} 百万像素）",
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise _corrupt(kind, f"cannot read the header ({exc})") from None
     w, h = img.size
     if w <= 0 or h <= 0:
         raise _corrupt(kind, f"the header gives an empty size {w}x{h}")
