@@ -13,7 +13,7 @@ ENV DEBIAN_FRONTEND=noninteractive \
 # Same list as APT_PACKAGES in the Makefile, less the servers (redis, postgresql) that run in their own containers.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      fonts-noto-cjk fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim poppler-utils \
+      fonts-noto-cjk fonts-wqy-microhei fonts-arphic-ukai tesseract-ocr tesseract-ocr-chi-sim poppler-utils \
       libnss3-tools softhsm2 opensc libgl1 libglib2.0-0 make \
  && rm -rf /var/lib/apt/lists/*
 
