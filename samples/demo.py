@@ -49,15 +49,19 @@ def _case_inputs(out: Path) -> dict:
     return {"folder": folder, "meta": meta, "documents": docs}
 
 
+def _masked(name: str, value: object) -> object:
+    """Names and ID numbers are shown masked, also inside repeated groups such as ``buyers``."""
+    if isinstance(value, list):
+        return [{k: _masked(k, v) for k, v in item.items()} if isinstance(item, dict) else item for item in value]
+    if isinstance(value, str) and name.endswith("id_number"):
+        return mask_id_number(value)
+    if isinstance(value, str) and name.endswith("name"):
+        return mask_name(value)
+    return value
+
+
 def _show_fields(doc: dict) -> str:
-    shown = []
-    for name, f in doc["fields"].items():
-        value = f["value"]
-        if name.endswith("id_number") and isinstance(value, str):
-            value = mask_id_number(value)
-        elif name.endswith("name") and isinstance(value, str):
-            value = mask_name(value)
-        shown.append(f"{name}={value}")
+    shown = [f"{name}={_masked(name, f['value'])}" for name, f in doc["fields"].items()]
     return ", ".join(shown[:6]) + (" …" if len(shown) > 6 else "")
 
 
