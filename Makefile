@@ -14,7 +14,7 @@ APT_PACKAGES := fonts-noto-cjk fonts-wqy-microhei fonts-arphic-ukai tesseract-oc
 export PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK := True
 export DOCINTEL_VAR_DIR ?= $(abspath $(VAR))
 
-.PHONY: setup apt venv models demo test lint serve worker bench lock clean
+.PHONY: setup apt venv models demo test lint serve worker bench bench-accuracy lock clean
 
 setup: apt venv models
 
@@ -62,8 +62,19 @@ serve: setup
 worker: setup
 	$(BIN)/docintel worker
 
+# Speed and memory: each script prints one JSON object with ratios against a peer measured in the same run.
 bench: setup
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/capture.py
+	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/sign.py
+	$(BIN)/python bench/check.py
+	$(BIN)/python bench/api.py
+	$(BIN)/python bench/jobs.py
+
+# The full contract accuracy run (≥ 30 documents per type and form; about an hour on 2 cores).
+bench-accuracy: setup
+	$(BIN)/python bench/contract_accuracy.py
 
 lock:
 	$(BIN)/pip freeze --exclude-editable | grep -v -E "^(docintel|opencv-python|opencv-python-headless)==" > requirements.lock.new
