@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from cli.files import read_file
 from domain.errors import InputError
 from pipeline.extract import InputFile, extract_files
 
@@ -19,14 +20,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def read_input(path: Path) -> InputFile:
-    try:
-        return InputFile(str(path), path.read_bytes())
-    except IsADirectoryError:
-        raise InputError(f"{path} is a directory, not a file", message_zh="路径是目录而不是文件") from None
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist", message_zh="文件不存在") from None
-    except PermissionError:
-        raise InputError(f"{path} cannot be read (permission denied)", message_zh="无权读取文件") from None
+    return InputFile(str(path), read_file(path))
 
 
 def _progress(total: int):

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from cli.files import read_file
 from domain.errors import InputError
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from config.settings import get_settings
     from signing.service import build_signer, sign_pdf
 
-    data = _read(args.input)
+    data = read_file(args.input)
     settings = get_settings()
     signer = build_signer(settings.signing, env=settings.env)
     signed = sign_pdf(data, signer=signer, level=args.level, field_name=args.field, visible=not args.invisible)
@@ -54,14 +55,3 @@ def run(args: argparse.Namespace) -> int:
     if signer.test_only:
         print("docintel: signed with the DEV TEST ONLY PKI - not valid outside development", file=sys.stderr)
     return 0
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path} is a directory, not a file", message_zh="路径是目录而不是文件") from None
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist", message_zh="文件不存在") from None
-    except PermissionError:
-        raise InputError(f"{path} cannot be read (permission denied)", message_zh="无权读取文件") from None

@@ -7,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from cli.sign import _read
+from cli.files import read_file
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from config.settings import get_settings
     from signing.service import verify_pdf
 
-    data = _read(args.file)
+    data = read_file(args.file)
     settings = get_settings()
     report = verify_pdf(
         data, settings=settings.signing, env=settings.env, allow_fetching=False if args.offline else None
