@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from domain.models import OcrPage
+from domain.models import OcrPage, TextLine
 
 
 class OcrEngine(ABC):
@@ -42,3 +42,13 @@ def reading_order(lines: list, *, line_tol: float = 0.5) -> list:
                 continue
         rows.append([ln])
     return [ln for row in rows for ln in sorted(row, key=lambda x: x.bbox[0])]
+
+
+def line_from_polygon(text: str, score: float, polygon) -> TextLine | None:
+    """A TextLine from an engine's quadrilateral; None for an empty reading."""
+    text = str(text).strip()
+    if not text:
+        return None
+    pts = np.asarray(polygon, dtype=float).reshape(-1, 2)
+    bbox = (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
+    return TextLine(text, float(score), bbox, tuple((float(x), float(y)) for x, y in pts))

@@ -10,8 +10,8 @@ import numpy as np
 
 from config.settings import OcrSettings
 from domain.errors import ModelsMissing
-from domain.models import OcrPage, TextLine
-from extractors.engines.base import OcrEngine, reading_order
+from domain.models import OcrPage
+from extractors.engines.base import OcrEngine, line_from_polygon, reading_order
 from extractors.engines.model_store import model_paths
 
 log = logging.getLogger(__name__)
@@ -56,12 +56,6 @@ class PaddleOcrEngine(OcrEngine):
         h, w = image.shape[:2]
         with self._lock:
             result = self._ocr.predict(image)[0]
-        lines = []
-        for text, score, poly in zip(result["rec_texts"], result["rec_scores"], result["rec_polys"], strict=False):
-            text = str(text).strip()
-            if not text:
-                continue
-            pts = np.asarray(poly, dtype=float).reshape(-1, 2)
-            bbox = (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
-            lines.append(TextLine(text, float(score), bbox, tuple((float(x), float(y)) for x, y in pts)))
+        readings = zip(result["rec_texts"], result["rec_scores"], result["rec_polys"], strict=False)
+        lines = [ln for t, sc, poly in readings if (ln := line_from_polygon(t, sc, poly)) is not None]
         return OcrPage(tuple(reading_order(lines)), float(w), float(h), self.name)

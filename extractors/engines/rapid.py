@@ -9,8 +9,8 @@ import numpy as np
 
 from config.settings import OcrSettings
 from domain.errors import ModelsMissing
-from domain.models import OcrPage, TextLine
-from extractors.engines.base import OcrEngine, reading_order
+from domain.models import OcrPage
+from extractors.engines.base import OcrEngine, line_from_polygon, reading_order
 from extractors.engines.model_store import DET_MODEL, REC_MODEL, model_paths
 
 
@@ -50,11 +50,6 @@ class RapidOcrEngine(OcrEngine):
             out = self._ocr(image)
         lines = []
         if out.boxes is not None:
-            for poly, text, score in zip(out.boxes, out.txts, out.scores, strict=False):
-                text = str(text).strip()
-                if not text:
-                    continue
-                pts = np.asarray(poly, dtype=float).reshape(-1, 2)
-                bbox = (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
-                lines.append(TextLine(text, float(score), bbox, tuple((float(x), float(y)) for x, y in pts)))
+            readings = zip(out.txts, out.scores, out.boxes, strict=False)
+            lines = [ln for t, sc, poly in readings if (ln := line_from_polygon(t, sc, poly)) is not None]
         return OcrPage(tuple(reading_order(lines)), float(w), float(h), self.name)
