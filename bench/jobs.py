@@ -318,7 +318,10 @@ def main() -> None:
             for b in brokers:
                 out["celery"][b][f"{p}x{t}"] = median_run(celery_run, broker=b, processes=p, threads=t, redis=redis)
         if not args.no_acceptance:
-            out["acceptance_api"] = acceptance_via_api(files, redis=redis)
+            try:
+                out["acceptance_api"] = acceptance_via_api(files, redis=redis)
+            except Exception as exc:  # the timed runs above still get printed
+                out["acceptance_api"] = {"error": f"{type(exc).__name__}: {exc}"}
     finally:
         if redis is not None:
             redis.stop()
