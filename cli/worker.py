@@ -38,6 +38,9 @@ def worker_argv(args: argparse.Namespace) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from jobs.embedded import exit_with_parent
+
+    exit_with_parent()
     if args.ocr_threads is not None:
         # Before the settings and the app are built, and inherited by every pool process.
         os.environ["DOCINTEL_OCR__THREADS"] = str(args.ocr_threads)
