@@ -21,7 +21,17 @@ import numpy as np
 from PIL import Image
 
 from capture import orientation
-from capture.geometry import A4_MM, ID_CARD_ASPECT, ID_CARD_MM, DocShape, quad_area, shape_of, shrink, warp
+from capture.geometry import (
+    A4_MM,
+    ID_CARD_ASPECT,
+    ID_CARD_MM,
+    DocShape,
+    measured_size,
+    quad_area,
+    shape_of,
+    shrink,
+    warp,
+)
 from capture.locate import Detection, find_documents
 from capture.outline import on_border
 from capture.quality import Framing, assess
@@ -110,10 +120,22 @@ def _framing(det: Detection, shape: DocShape, frame_w: int, frame_h: int) -> Fra
     )
 
 
+_PREVIEW_LONG_PX = 1000
+
+
+def quad_line_share(image: np.ndarray, quad: np.ndarray) -> float | None:
+    """Text line height over the document's long side, read on a quick rectified preview: the measured
+    shape alone confuses an A4 page under keystone with an ID card (capture.geometry.likely_kind)."""
+    w, h = measured_size(quad)
+    s = min(1.0, _PREVIEW_LONG_PX / max(w, h, 1.0))
+    preview = warp(image, quad, (max(round(w * s), 16), max(round(h * s), 16)))
+    return orientation.text_line_share(cv2.cvtColor(preview, cv2.COLOR_BGR2GRAY))
+
+
 def _cropped_page(page: Page, det: Detection, index: int) -> Page:
     assert page.image is not None
     fh, fw = page.image.shape[:2]
-    shape = shape_of(det.quad)
+    shape = shape_of(det.quad, line_share=quad_line_share(page.image, det.quad))
     image = warp(page.image, det.quad, (shape.width, shape.height))
     turn = upright_turn(image, landscape=True if shape.kind == "id_card" else None)
     image = np.ascontiguousarray(rotate(image, turn))

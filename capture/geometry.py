@@ -78,25 +78,55 @@ def measured_size(quad: np.ndarray) -> tuple[float, float]:
     return (top + bottom) / 2, (left + right) / 2
 
 
-def shape_of(quad: np.ndarray) -> DocShape:
-    """Snaps a measured quad to the nearest known document and chooses the output size."""
+# What a text line measures on each document, as a share of its long side: the resident ID card prints
+# 3-4 mm lines on 85.6 mm, an A4 contract 10.5-12 pt body text on 297 mm. Generated captures measured
+# 0.028-0.058 on cards and 0.011-0.014 on pages (bench/shapes.py).
+ID_CARD_LINE_SHARE = 0.034
+A4_LINE_SHARE = 0.0125
+# How far a measurement strays from the typical value, in log units: keystone moves the measured aspect by
+# up to ~6 %, and line height varies with font size and heading share by ~30 %.
+_ASPECT_SPREAD = 0.05
+_LINE_SPREAD = 0.25
+_KNOWN_RATIO_BAND = (1.2, 2.0)
+
+
+def _misfit(value: float, typical: float, spread: float) -> float:
+    return (np.log(value / typical) / spread) ** 2
+
+
+def likely_kind(ratio: float, line_share: float | None = None) -> str:
+    """"id_card", "a4" or "other" for a document whose long/short ratio was measured as ``ratio``, its text
+    lines at ``line_share`` of its long side (None: no text to judge by).
+
+    The measured ratio alone cannot tell: under keystone an A4 page measures up to ~1.55 and a card down to
+    ~1.45. Text size can, because print sizes are fixed in millimetres; each kind is scored by how well both
+    measurements fit it, so clear text outweighs a ratio bent by perspective."""
+    if not _KNOWN_RATIO_BAND[0] <= ratio <= _KNOWN_RATIO_BAND[1]:
+        return "other"
+    card = _misfit(ratio, ID_CARD_ASPECT, _ASPECT_SPREAD)
+    page = _misfit(ratio, A4_ASPECT, _ASPECT_SPREAD)
+    if line_share is not None and line_share > 0:
+        card += _misfit(line_share, ID_CARD_LINE_SHARE, _LINE_SPREAD)
+        page += _misfit(line_share, A4_LINE_SHARE, _LINE_SPREAD)
+    return "id_card" if card < page else "a4"
+
+
+def shape_of(quad: np.ndarray, *, line_share: float | None = None) -> DocShape:
+    """Snaps a measured quad to the nearest known document and chooses the output size. ``line_share`` is the
+    height of its text lines over its long side (``capture.orientation.text_line_share``), when known."""
     w, h = measured_size(quad)
     aspect = w / max(h, 1e-6)
     long_side, ratio = max(w, h), max(aspect, 1 / max(aspect, 1e-6))
     landscape = w >= h
-    # Keystone spreads a card's measured ratio (1.47-1.9 seen on generated hard captures); A4 pages lie
-    # below 1.46. A real document camera looks straight down and measures far closer.
-    if 1.46 <= ratio <= 1.95:
+    kind = likely_kind(ratio, line_share)
+    if kind == "id_card":
         out_long, out_short = ID_CARD_WIDTH_PX, round(ID_CARD_WIDTH_PX / ID_CARD_ASPECT)
-        kind = "id_card"
-    elif 1.30 <= ratio < 1.46:
+    elif kind == "a4":
         out_long = round(min(max(long_side, 1400), PAGE_MAX_LONG_PX))
         out_short = round(out_long / A4_ASPECT)
-        kind = "a4"
     else:
         scale = min(1.0, OTHER_MAX_LONG_PX / max(long_side, 1.0))
         out_long, out_short = round(long_side * scale), round(long_side * scale / ratio)
-        kind = "other"
     if landscape:
         return DocShape(kind, out_long, out_short, aspect)
     return DocShape(kind, out_short, out_long, aspect)

@@ -148,6 +148,27 @@ def _votes(mask: np.ndarray) -> tuple[int, int]:
     return up, down
 
 
+def text_line_share(gray: np.ndarray) -> float | None:
+    """Height of a typical text line as a share of the picture's longer side, read across whichever axis the
+    lines run along; None when fewer than two lines show. Print sizes are fixed in millimetres, so this
+    says how large the document is: body text on A4 is ~1.2 % of the page, an ID card's lines ~3.4 %."""
+    mask = ink_mask(gray)
+    if mask.mean() < 0.002 * 255:
+        return None
+    if layout(mask.T).horizontal_gaps > layout(mask).horizontal_gaps:
+        mask = mask.T  # the lines run down the picture
+    lines = _line_bands(mask)
+    if len(lines) < 2:
+        return None
+    # Weighted by ink, so slivers of security print or noise between the lines do not pull it down.
+    heights = np.array([b - a for a, b in lines], np.float64)
+    ink = np.array([mask[a:b].sum(dtype=np.float64) for a, b in lines])
+    order = np.argsort(heights)
+    cumulative = np.cumsum(ink[order])
+    typical = heights[order][int(np.searchsorted(cumulative, cumulative[-1] / 2))]
+    return float(typical) / max(mask.shape)
+
+
 def upside_down(gray: np.ndarray) -> bool | None:
     """True when a horizontal-text page looks turned by 180°, False when upright, None when unclear."""
     up, down = _votes(ink_mask(gray))

@@ -10,7 +10,7 @@ import pytest
 from capture_scenes import A4_MM, CARD_MM, card_scene, compose, draw_card, draw_page, place
 
 from capture.frame import prepare_frame, rotate
-from capture.geometry import ID_CARD_ASPECT, ID_CARD_WIDTH_PX
+from capture.geometry import ID_CARD_ASPECT, ID_CARD_WIDTH_PX, likely_kind, measured_size
 from config.settings import CaptureSettings
 from domain.models import Page
 
@@ -156,3 +156,19 @@ def test_degenerate_pictures_pass_through_without_error(shape: tuple[int, int], 
     (page,) = prepare_frame(camera_page(image, origin=origin), SETTINGS)
     assert page.image.dtype == np.uint8 and page.image.ndim == 3
     assert page.phash is not None
+
+
+def test_a_keystoned_a4_page_that_measures_like_a_card_stays_a_page() -> None:
+    """Camera tilt stretched this page to a measured 1.56, the ID card's ratio. Cut as a card it would be a
+    720 px landscape crop nobody can read; its print size says it is a page."""
+    rng = random.Random(12)
+    sheet = draw_page(rng)
+    quad = np.array([[320, 170], [1080, 190], [1120, 1430], [280, 1410]], np.float32)
+    scene = compose([(sheet, quad)], size=(1200, 1600), rng=rng, desk_kind="wood")
+    w, h = measured_size(quad)
+    assert likely_kind(h / w) == "id_card"  # the ratio alone is fooled
+    (page,) = prepare_frame(camera_page(scene.frame), SETTINGS)
+    h, w = page.image.shape[:2]
+    assert h > w and h >= 1400
+    assert abs(h / w - A4_MM[1] / A4_MM[0]) < 0.01
+    assert "perspective" in page.transforms
