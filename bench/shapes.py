@@ -83,9 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             row["ratio_only"] += likely_kind(ratio) == truth
             row["ratio_and_text"] += kind == truth
             if kind != truth:
-                misses.append(
-                    {"truth": truth, "difficulty": difficulty, "ratio": round(ratio, 3), "line_share": share}
-                )
+                misses.append({"truth": truth, "difficulty": difficulty, "ratio": round(ratio, 3), "line_share": share})
     summary = {
         truth: {
             rule: round(sum(r[rule] for r in rows.values()) / max(sum(r["documents"] for r in rows.values()), 1), 4)

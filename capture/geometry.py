@@ -95,7 +95,7 @@ def _misfit(value: float, typical: float, spread: float) -> float:
 
 
 def likely_kind(ratio: float, line_share: float | None = None) -> str:
-    """"id_card", "a4" or "other" for a document whose long/short ratio was measured as ``ratio``, its text
+    """ "id_card", "a4" or "other" for a document whose long/short ratio was measured as ``ratio``, its text
     lines at ``line_share`` of its long side (None: no text to judge by).
 
     The measured ratio alone cannot tell: under keystone an A4 page measures up to ~1.55 and a card down to
