@@ -119,8 +119,11 @@ def create_app(settings: Settings | None = None, *, engine: OcrEngine | None = N
     app.state.pool = state.pool
     app.state.core = state
 
-    limit = settings.api.max_request_bytes or settings.capture.max_upload_bytes + 1024 * 1024
-    app.add_middleware(BodyLimitMiddleware, limit=limit)
+    form = 1024 * 1024  # room for the multipart framing and the form fields
+    limit = settings.api.max_request_bytes or settings.capture.max_upload_bytes + form
+    # A package is many files in one request; its own limit (jobs.max_package_bytes) is judged again on the files.
+    package_limit = max(limit, settings.jobs.max_package_bytes + form)
+    app.add_middleware(BodyLimitMiddleware, limit=limit, per_path={"/v1/packages": package_limit})
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)  # outermost: times every answer, 413s included
     install_error_handlers(app)
     install_openapi(app)

@@ -180,3 +180,40 @@ def test_zip_of_zip_fixture_sanity():
         if name in ("encrypted",):
             continue
         zipfile.ZipFile(io.BytesIO(data)).infolist()
+
+
+def test_a_package_may_be_larger_than_one_upload_but_not_than_the_package_limit(tmp_path):
+    """Every route takes one file of at most capture.max_upload_bytes, except packages: many files in one body,
+    up to jobs.max_package_bytes. Both limits are enforced while the body streams in."""
+    from api.app import create_app
+
+    small = make_job_env(
+        "sqla",
+        tmp_path,
+        DOCINTEL_API__MAX_REQUEST_BYTES="300000",
+        DOCINTEL_JOBS__MAX_PACKAGE_BYTES="3000000",
+    )
+    app = create_app(small.settings)
+    app.state.dispatcher = small.dispatcher
+    names = [
+        "contracts/rental_agreement_party_table_scanned_pdf.pdf",
+        "contracts/purchase_contract_gf2014_text_pdf.pdf",
+    ]
+    names += [f"contracts/purchase_contract_gf2014_camera_p{i}.jpg" for i in (1, 2, 3)]
+    package = make_zip([(n.split("/")[-1], sample(n)) for n in names], compression=zipfile.ZIP_STORED)
+    assert 300_000 < len(package) < 3_000_000
+    try:
+        with TestClient(app, raise_server_exceptions=False) as c:
+            h = _headers(small)
+            scan = sample(names[0])
+            assert len(scan) > 300_000
+            _problem(c.post("/v1/extract", headers=h, files={"file": ("scan.pdf", scan)}), 413, "file_too_large")
+            accepted = _post_zip(c, h, package)
+            assert accepted.status_code == 202, accepted.text
+            assert accepted.json()["files"] == len(names)
+            too_big = make_zip([(f"{i}_{n.split('/')[-1]}", sample(n)) for i in range(6) for n in names])
+            assert len(too_big) > 3_000_000 + 1024 * 1024
+            _problem(_post_zip(c, h, too_big), 413, "file_too_large")
+    finally:
+        app.state.core.close()
+        small.db.dispose()
