@@ -114,7 +114,8 @@ class Document(Base):
     part_index: Mapped[int] = mapped_column(Integer, default=0)
     doc_type: Mapped[str] = mapped_column(String(40))  # of the current extraction
     created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Bulk reprocessing selects by date range over the whole archive.
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
     case: Mapped[Case | None] = relationship(back_populates="documents")
     files: Mapped[list[DocumentFile]] = relationship(order_by="DocumentFile.position", cascade="all")
