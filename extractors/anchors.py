@@ -291,13 +291,38 @@ class Layout:
         return None
 
 
+CJK_CHAR = "[\u4e00-\u9fff]"
+
+
+def one_char_misreads(words: Sequence[str], rivals: Iterable[str]) -> tuple[str, ...]:
+    """Regexes for ``words`` of three or more characters with any one character misread (买爱人 for 买受人), except
+    where that would also match a rival label (?租人 is both 出租人 and 承租人, so neither gets it)."""
+    others = [r for r in rivals if r not in words]
+    out = []
+    for w in words:
+        if len(w) < 3:
+            continue
+        for k in range(len(w)):
+            variant = re.escape(w[:k]) + CJK_CHAR + re.escape(w[k + 1 :])
+            rx = re.compile(variant)
+            if not any(rx.fullmatch(o) for o in others):
+                out.append(variant)
+    return tuple(dict.fromkeys(out))
+
+
 def label_pattern(
-    words: Sequence[str], *, roles: str = "", colon: bool = True, whole_line: bool = True, isolated: bool = True
+    words: Sequence[str],
+    *,
+    roles: str = "",
+    colon: bool = True,
+    whole_line: bool = True,
+    isolated: bool = True,
+    regexes: Sequence[str] = (),
 ) -> re.Pattern[str]:
-    """A label: one of ``words`` not inside a longer CJK word on its left, an optional role in brackets
-    (``出租人（甲方）``), then a colon — or alone in its line (a table cell). ``isolated=False`` lets a label
-    follow other characters directly (party labels in an OCR line that ran two fields together)."""
-    alt = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    """A label: one of ``words`` (or of ``regexes``) not inside a longer CJK word on its left, an optional role
+    in brackets (``出租人（甲方）``), then a colon — or alone in its line (a table cell). ``isolated=False`` lets
+    a label follow other characters directly (party labels in an OCR line that ran two fields together)."""
+    alt = "|".join([*sorted((re.escape(w) for w in words), key=len, reverse=True), *regexes])
     role = rf"(?:[(【\[](?:{roles})[)】\]])?" if roles else ""
     left = r"(?<![\u4e00-\u9fff])" if isolated else ""
     parts = []

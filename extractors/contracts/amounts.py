@@ -14,6 +14,11 @@ _FIGURE = re.compile(r"[¥￥Y]?\s*(\d{1,3}(?:[,.]\d{3})+(?!\d)|\d+)(?:[.,](\d{1
 CAPITALS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正"
 _WORDS = re.compile(rf"[{CAPITALS}]{{2,}}")
 _DIGITS = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
+# One character for one: 参 and 叄 are accepted variants of 叁 in 大写, traditional forms appear in older
+# templates, and under glare and blur OCR reads 柒 as 染, 整 as 垫, 仟 as 什 and 佰 as 伯 (seen on generated hard
+# frames). None of these can stand in a 大写 amount, and only the text right after an amount in figures is
+# read this way, so nothing else is changed.
+_VARIANTS = str.maketrans("参叄貳陸萬億圓什伯染垫", "叁叁贰陆万亿元仟佰柒整")
 
 
 def two_places(value: Decimal) -> str:
@@ -70,6 +75,7 @@ def words_to_decimal(text: str) -> Decimal | None:
 
 def parse_words(text: str, *, max_skip: int = 16) -> tuple[str, int, int] | None:
     """The first 大写 amount near the start: (normalised words, start, end)."""
+    text = text.translate(_VARIANTS)  # same length: offsets still index the caller's text
     m = _WORDS.search(text.replace("\n", ""))
     if m is None or m.start() > max_skip:
         return None

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from domain.models import Field, OcrPage
-from extractors.anchors import Layout, Value, label_pattern
+from extractors.anchors import Layout, Value, label_pattern, one_char_misreads
 from extractors.contracts.amounts import parse_figure, parse_words
 
 
@@ -36,9 +36,33 @@ def layout_of(pages: Sequence[OcrPage]) -> Layout:
     return Layout(pages, stop_labels=STOP_LABELS)
 
 
-def labels(*words: str, roles: bool = True) -> re.Pattern[str]:
-    """Role labels (``roles=True``) may follow other text directly; short generic ones (日期) may not."""
-    return label_pattern(with_ocr_variants(words), roles=ROLES if roles else "", isolated=not roles)
+# Every label word any contract extractor looks for: a misread label must not be taken for one of these.
+LABEL_VOCABULARY = (
+    *STOP_WORDS, "网签合同编号", "合同备案号", "备案编号", "网签编号", "房产地址", "坐落地点", "成交价格",
+    "房屋总价款", "转让价款", "转让方", "受让方", "租赁房屋地址", "出租房屋地址", "房屋位置", "每月租金",
+    "签署日期", "合同签订日期", "签约时间", "房东", "租客", "租户",
+)  # fmt: skip
+
+
+def labels(*words: str, roles: bool = True, misreads: bool = False) -> re.Pattern[str]:
+    """Role labels (``roles=True``) may follow other text directly; short generic ones (日期) may not.
+
+    ``misreads`` also takes each label of three or more characters with one character misread by OCR under
+    glare or blur (买爱人：, 合同编兮：), unless that could be another label (?租人 is 出租人 or 承租人). Such a
+    variant must stand clear of CJK text on its left and end in a colon or its cell, as a label does."""
+    own = with_ocr_variants(words)
+    exact = label_pattern(own, roles=ROLES if roles else "", isolated=not roles)
+    if not misreads:
+        return exact
+    variants = one_char_misreads(words, [w for w in with_ocr_variants(LABEL_VOCABULARY) if w not in own])
+    fuzzy = label_pattern((), roles=ROLES if roles else "", regexes=variants) if variants else None
+    return re.compile(f"{exact.pattern}|{fuzzy.pattern}") if fuzzy else exact
+
+
+def tiers(*words: str, roles: bool = False) -> list[re.Pattern[str]]:
+    """The labels as printed first, then as misread: a misreading is believed only when no exact label gives
+    a value."""
+    return [labels(*words, roles=roles), labels(*words, roles=roles, misreads=True)]
 
 
 def as_field(name: str, v: Value | None, *, value: object = None) -> Field | None:

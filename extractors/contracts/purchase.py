@@ -10,7 +10,15 @@ from typing import ClassVar
 from domain.models import Field, OcrPage
 from extractors.base import DocumentExtractor, Extraction
 from extractors.contracts.amounts import parse_figure
-from extractors.contracts.common import ROLES, amount_with_words, as_field, labels, layout_of, score_document
+from extractors.contracts.common import (
+    ROLES,
+    amount_with_words,
+    as_field,
+    labels,
+    layout_of,
+    score_document,
+    tiers,
+)
 from extractors.contracts.parties import Party, find_parties
 from extractors.contracts.values import parse_address, parse_area, parse_contract_number, parse_date
 
@@ -18,22 +26,22 @@ TITLES = re.compile(r"(?:商品房|存量房|二手房|房屋|房产|住房)(?:�
 VOCABULARY = ("出卖人", "买受人", "总价款", "建筑面积", "商品房", "坐落", "单价", "交付", "买卖", "不动产登记", "付款")
 RENTAL_WORDS = ("出租人", "承租人", "月租金", "租赁期限", "押金", "租金", "租期", "转租")
 
-CONTRACT_NO = [labels("合同编号", "网签合同编号", "合同备案号", "备案编号", "网签编号", roles=False)]
-SELLER = [labels("出卖人", "卖方", "出售方", "转让方"), labels("甲方")]
-BUYER = [labels("买受人", "买方", "购买方", "受让方"), labels("乙方")]
+CONTRACT_NO = tiers("合同编号", "网签合同编号", "合同备案号", "备案编号", "网签编号")
+SELLER = [labels("出卖人", "卖方", "出售方", "转让方", misreads=True), labels("甲方")]
+BUYER = [labels("买受人", "买方", "购买方", "受让方", misreads=True), labels("乙方")]
 PARTY = re.compile(rf"(?:出卖[人入]|买受[人入]|卖方|买方|出售方|购买方|转让方|受让方)(?:[(【](?:{ROLES})[)】])?(?::|$)")
 ADDRESS = [
-    labels("房屋坐落", "房屋地址", "房屋座落", "房产地址", "坐落地点", "坐落", "座落", roles=False),
+    *tiers("房屋坐落", "房屋地址", "房屋座落", "房产地址", "坐落地点", "坐落", "座落"),
     re.compile(r"[坐座].?[于在]|位于"),
 ]
 AREA = [re.compile(r"(?<!内)建筑面积(?:为|约为|共)?[:]?")]
 TOTAL = [
-    labels("总价款", "房屋总价", "成交价", "成交价格", "房屋总价款", "总价", "转让价款", roles=False),
+    *tiers("总价款", "房屋总价", "成交价", "成交价格", "房屋总价款", "总价", "转让价款"),
     re.compile(r"(?:总价款|房屋总价|成交价格?|房屋价款|总价|转让价款)(?:为|是|共计)?(?:人民币)?"),
 ]
 UNIT = [re.compile(r"单价(?:为)?(?:每平方米)?[:]?")]
 SIGNED = [
-    labels("签订时间", "签订日期", "签约日期", "签署日期", "合同签订日期", "签约时间", roles=False),
+    *tiers("签订时间", "签订日期", "签约日期", "签署日期", "合同签订日期", "签约时间"),
     labels("日期", roles=False),
 ]
 

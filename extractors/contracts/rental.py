@@ -9,7 +9,15 @@ from typing import ClassVar
 from domain.models import Field, OcrPage
 from extractors.anchors import Layout, Value
 from extractors.base import DocumentExtractor, Extraction
-from extractors.contracts.common import ROLES, amount_with_words, as_field, labels, layout_of, score_document
+from extractors.contracts.common import (
+    ROLES,
+    amount_with_words,
+    as_field,
+    labels,
+    layout_of,
+    score_document,
+    tiers,
+)
 from extractors.contracts.parties import find_parties
 from extractors.contracts.values import find_dates, parse_address, parse_date, parse_months
 
@@ -17,20 +25,20 @@ TITLES = re.compile(r"(?:房屋|住房|房产|商品房)?(?:租赁|租房|出租
 VOCABULARY = ("出租人", "承租人", "租金", "租赁期限", "押金", "租期", "出租", "承租", "转租", "续租")
 PURCHASE_WORDS = ("出卖人", "买受人", "总价款", "商品房", "单价", "不动产登记", "买卖")
 
-LESSOR = [labels("出租人", "出租方", "房东"), labels("甲方")]
-LESSEE = [labels("承租人", "承租方", "租客", "租户"), labels("乙方")]
+LESSOR = [labels("出租人", "出租方", "房东", misreads=True), labels("甲方")]
+LESSEE = [labels("承租人", "承租方", "租客", "租户", misreads=True), labels("乙方")]
 PARTY = re.compile(rf"(?:出租[人入]|承租[人入]|出租方|承租方|房东|租客|甲方|乙方)(?:[(【](?:{ROLES})[)】])?(?::|$)")
 ADDRESS = [
-    labels("房屋坐落", "房屋地址", "房屋座落", "租赁房屋地址", "出租房屋地址", "房屋位置", "坐落", roles=False),
+    *tiers("房屋坐落", "房屋地址", "房屋座落", "租赁房屋地址", "出租房屋地址", "房屋位置", "坐落"),
     re.compile(r"[坐座].?[于在]|位于"),
 ]
 RENT = [
-    labels("月租金", "租金标准", "每月租金", "租金", roles=False),
+    *tiers("月租金", "租金标准", "每月租金", "租金"),
     re.compile(r"(?:月租金|每月租金|租金标准|租金)(?:为|是)?(?:人民币)?(?:每月)?"),
 ]
 TERM = [re.compile(r"租赁期限|租赁期|租期")]
 SIGNED = [
-    labels("签订日期", "签约日期", "签订时间", "签署日期", "签约时间", roles=False),
+    *tiers("签订日期", "签约日期", "签订时间", "签署日期", "签约时间"),
     labels("日期", roles=False),
 ]
 

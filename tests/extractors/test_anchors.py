@@ -249,3 +249,38 @@ def test_label_broken_over_a_line_wrap() -> None:
     )
     assert f["monthly_rent"].value == "4500.00" and f["monthly_rent_in_words"].value == "肆仟伍佰元整"
     assert f["monthly_rent"].bbox[1] == 135
+
+
+def test_a_label_with_one_character_misread_still_anchors_its_value() -> None:
+    """Glare on a generated camera page read 买受人 as 买爱人 and 签订日期 as 签订日朋."""
+    f = purchase(
+        page(
+            line("出卖人：熊超雪", 100, 100),
+            line("买爱人：钟秀", 100, 140),
+            line("【证件类型】居民身份证证件号码：110108197004201568", 100, 180),
+            line("签订日朋：2025年12月20日", 100, 220),
+        )
+    )
+    assert f["seller_name"].value == "熊超雪"
+    assert f["buyer_name"].value == "钟秀" and f["buyer_id_number"].value == "110108197004201568"
+    assert f["signing_date"].value == "2025-12-20"
+
+
+def test_an_exact_label_wins_over_a_misread_one() -> None:
+    f = purchase(page(line("签订日朋：2024年1月2日", 100, 100), line("签订日期：2025年3月4日", 100, 140)))
+    assert f["signing_date"].value == "2025-03-04"
+
+
+def test_a_misreading_that_could_be_the_other_party_is_not_guessed() -> None:
+    """承租人 and 出租人 differ in one character: ?租人 could be either, so it is nobody's label."""
+    f = rental(page(line("永租人：李雷", 100, 100), line("承租人：韩梅梅", 100, 140)))
+    assert "lessor_name" not in f
+    assert f["lessee_name"].value == "韩梅梅"
+    # A misreading elsewhere in the word is still unambiguous.
+    assert rental(page(line("承祖人：韩梅梅", 100, 100)))["lessee_name"].value == "韩梅梅"
+
+
+def test_misread_labels_must_stand_clear_of_other_text() -> None:
+    """Inside running text a one-off match is a different word, not a label."""
+    f = purchase(page(line("本合同由出卖人与承受人：协商一致签订", 100, 100)))
+    assert "buyer_name" not in f

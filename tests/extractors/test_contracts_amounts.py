@@ -83,3 +83,18 @@ def test_names_id_numbers_areas_addresses_and_numbers() -> None:
         parse_address("湖北省武汉市武昌区中山路1号5栋1201室 协商一致的基础上")[0]
         == "湖北省武汉市武昌区中山路1号5栋1201室"
     )
+
+
+@pytest.mark.parametrize(
+    ("printed", "words"),
+    [
+        ("（大写：壹佰零陆万伍仟壹佰参拾玖元贰角）", "壹佰零陆万伍仟壹佰叁拾玖元贰角"),  # 参: a variant of 叁
+        ("（大写：人民币叁佰伍拾肆万染仟陆佰贰拾伍元垫)", "叁佰伍拾肆万柒仟陆佰贰拾伍元整"),  # OCR under glare
+        ("(大写：貳萬伍仟圓整)", "贰万伍仟元整"),  # traditional forms
+    ],
+)
+def test_capital_variants_and_misreadings_are_read_as_the_standard_capitals(printed: str, words: str) -> None:
+    found = parse_words(printed)
+    assert found is not None and found[0] == words
+    start, end = found[1], found[2]
+    assert len(printed[start:end]) == end - start  # offsets still index the printed text
