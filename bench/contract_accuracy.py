@@ -1,5 +1,6 @@
 """Field accuracy of purchase contracts and rental agreements over a generated set, per form (text PDF, scanned
-PDF, camera frames), per difficulty and per template, end to end through ``pipeline.extract.extract_files``.
+PDF, camera frames), per difficulty and per template, end to end through ``pipeline.extract.extract_files``; and by what the pages'
+quality reports said (clean / warning / error, an error asking the clerk to reshoot).
 
 Prints one JSON object. The test suite runs a small OCR subset; this is the full run (≥ 30 documents per type
 and form by default; OCR'd pages take seconds each on two cores, so the scanned and camera forms take a while).
@@ -26,6 +27,16 @@ def _ratio(hits: list[bool]) -> float:
     return round(sum(hits) / len(hits), 4) if hits else float("nan")
 
 
+def _above(scored: list[tuple[float, bool]]) -> dict[str, dict[str, float]]:
+    """Of the values returned, how many are at or above a confidence threshold (coverage) and how many of
+    those are right (precision): what a reviewer would have to look at if only the rest were shown."""
+    out = {}
+    for threshold in (0.0, 0.8, 0.9, 0.95):
+        kept = [ok for c, ok in scored if c >= threshold]
+        out[str(threshold)] = {"coverage": _ratio([c >= threshold for c, _ in scored]), "precision": _ratio(kept)}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--per-type", type=int, default=30)
@@ -45,6 +56,9 @@ def main() -> None:
     pages: dict[str, int] = defaultdict(int)
     seconds: dict[str, float] = defaultdict(float)
     misses: list[str] = []
+    quality: dict[str, list[bool]] = defaultdict(list)
+    quality_docs: dict[str, int] = defaultdict(int)
+    confidence: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     for sample in make_contract_set(args.seed, per_type=args.per_type, forms=tuple(args.forms.split(","))):
         t0 = time.perf_counter()
         files = [InputFile(name, data) for name, data in sample.files]
@@ -64,6 +78,15 @@ def main() -> None:
                 groups[f"{sample.form}/{sample.doc_type}/{key}"].append(ok)
             if not ok and len(misses) < args.misses:
                 misses.append(f"{sample.name}: {name}: want {want!r} got {got!r}")
+        # What the quality report told the clerk about these pages: nothing, a warning, or "reshoot" (error).
+        issues = [i for p in (doc.pages if doc is not None else ()) for i in p.quality.issues]
+        verdict = "error" if any(i.severity == "error" for i in issues) else "warning" if issues else "clean"
+        for name, want in sample.truth.items():
+            quality[f"{sample.form}/{verdict}"].append(doc is not None and doc.value(name) == want)
+            field = doc.fields.get(name) if doc is not None else None
+            if field is not None:
+                confidence[sample.form].append((field.confidence, field.value == want))
+        quality_docs[f"{sample.form}/{sample.difficulty}/{verdict}"] += 1
         wrong = [n for n, want in sample.truth.items() if doc is None or doc.value(n) != want]
         print(json.dumps({"done": sample.name, "pages": sample.pages, "wrong": wrong}), file=sys.stderr, flush=True)
     report = {
@@ -75,6 +98,9 @@ def main() -> None:
         "field_accuracy": {k: {n: _ratio(v) for n, v in sorted(f.items())} for k, f in sorted(fields.items())},
         "min_field_accuracy": {k: min(_ratio(v) for v in f.values()) for k, f in sorted(fields.items())},
         "by_difficulty_and_template": {k: _ratio(v) for k, v in sorted(groups.items())},
+        "field_accuracy_by_quality_verdict": {k: _ratio(v) for k, v in sorted(quality.items())},
+        "documents_by_quality_verdict": dict(sorted(quality_docs.items())),
+        "values_above_confidence": {form: _above(v) for form, v in confidence.items()},
         "pages": dict(pages),
         "seconds_per_page": {form: round(seconds[form] / max(pages[form], 1), 3) for form in pages},
         "misses": misses,
