@@ -3,8 +3,6 @@ captured pages as evidence. Shows full personal data: it is the applicant's docu
 
 from __future__ import annotations
 
-import io
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,31 +24,16 @@ from .common import (
     table_style,
     thumbnail_jpeg,
 )
-from .layout import case_file, footer_painter, header_table, keep_with_heading, section
-from .pdfa import PdfaInfo, finalize_pdfa
+from .layout import A4Document, case_file, header_table, keep_with_heading, section
 
 DEFAULT_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 
 def render_application(data: ApplicationData, *, font_path: Path = DEFAULT_FONT) -> bytes:
     """The application as PDF/A-3b candidate bytes, with ``case.json`` attached. Not yet signed."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
     styles = build_styles(register_cjk_font(font_path))
     cf = case_file(data, kind="application")
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=f"住房公积金电子申请书 {data.case_id}",
-        initialFontName=styles.font,
-    )
+    doc = A4Document(styles, data, title="住房公积金电子申请书", side_margin_mm=18)
     story: list[Any] = []
     story += header_table(styles, title="住房公积金业务电子申请书", case=cf, data=data, width=doc.width)
     story += _applicant_section(styles, data, doc.width)
@@ -58,18 +41,11 @@ def render_application(data: ApplicationData, *, font_path: Path = DEFAULT_FONT)
     story += _checks_section(styles, data, doc.width)
     story += _evidence_section(styles, data, doc.width)
     story += _signature_section(styles, data, doc.width)
-    paint = footer_painter(styles, f"业务编号 {data.case_id} · 数据摘要 SHA-256 {cf.sha256[:16]}…")
-    doc.build(story, onFirstPage=paint, onLaterPages=paint)
-    return finalize_pdfa(
-        buf.getvalue(),
-        info=PdfaInfo(
-            title=f"住房公积金电子申请书 {data.case_id}",
-            author=data.branch,
-            subject=f"{data.business_name_zh} 电子申请书",
-            creator="docintel",
-            created=data.finalized_at or data.created_at or datetime.now(UTC),
-        ),
-        attachments=(cf.attachment,),
+    return doc.finish(
+        story,
+        footer=f"业务编号 {data.case_id} · 数据摘要 SHA-256 {cf.sha256[:16]}…",
+        subject=f"{data.business_name_zh} 电子申请书",
+        case=cf,
     )
 
 

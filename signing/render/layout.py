@@ -9,7 +9,7 @@ from typing import Any
 from signing.data import ApplicationData
 
 from .common import Styles, canonical_json, esc, qr_flowable, sha256_hex
-from .pdfa import Attachment
+from .pdfa import Attachment, PdfaInfo, finalize_pdfa
 
 ATTACHMENT_NAME = "case.json"
 QR_SIZE_PT = 78
@@ -88,3 +88,51 @@ def footer_painter(styles: Styles, text: str):
         canvas.restoreState()
 
     return paint
+
+
+class A4Document:
+    """One rendered A4 form (application or receipt): the page template, then the story built with a footer
+    on every page and finished as PDF/A-3b with the case file attached. Both forms share margins, metadata
+    and finishing, so they are set here once."""
+
+    def __init__(self, styles: Styles, data: ApplicationData, *, title: str, side_margin_mm: float) -> None:
+        import io
+
+        from reportlab.lib.pagesizes import A4
+        from reportlab.lib.units import mm
+        from reportlab.platypus import SimpleDocTemplate
+
+        self.styles, self.data, self.title = styles, data, title
+        self._buf = io.BytesIO()
+        self.template = SimpleDocTemplate(
+            self._buf,
+            pagesize=A4,
+            leftMargin=side_margin_mm * mm,
+            rightMargin=side_margin_mm * mm,
+            topMargin=16 * mm,
+            bottomMargin=18 * mm,
+            title=f"{title} {data.case_id}",
+            initialFontName=styles.font,
+        )
+
+    @property
+    def width(self) -> float:
+        return self.template.width
+
+    def finish(self, story: list[Any], *, footer: str, subject: str, case: CaseFile) -> bytes:
+        from datetime import UTC, datetime
+
+        paint = footer_painter(self.styles, footer)
+        self.template.build(story, onFirstPage=paint, onLaterPages=paint)
+        data = self.data
+        return finalize_pdfa(
+            self._buf.getvalue(),
+            info=PdfaInfo(
+                title=f"{self.title} {data.case_id}",
+                author=data.branch,
+                subject=subject,
+                creator="docintel",
+                created=data.finalized_at or data.created_at or datetime.now(UTC),
+            ),
+            attachments=(case.attachment,),
+        )

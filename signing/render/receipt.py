@@ -7,8 +7,6 @@ nothing to what it proves. The full data stays in the application and in the att
 
 from __future__ import annotations
 
-import io
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,29 +15,16 @@ from signing.data import DOC_TYPE_NAMES_ZH, ApplicationData, format_time
 
 from .application import DEFAULT_FONT
 from .common import Styles, build_styles, esc, image_flowable, register_cjk_font, table_style, thumbnail_jpeg
-from .layout import case_file, footer_painter, header_table, section
-from .pdfa import PdfaInfo, finalize_pdfa
+from .layout import A4Document, case_file, header_table, section
 
 
 def render_receipt(data: ApplicationData, *, font_path: Path = DEFAULT_FONT) -> bytes:
     """The receipt as PDF/A-3b candidate bytes (one A4 page for a usual case), with ``case.json`` attached."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import Paragraph, Spacer, Table
 
     styles = build_styles(register_cjk_font(font_path))
     cf = case_file(data, kind="receipt")
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=f"住房公积金电子回单 {data.case_id}",
-        initialFontName=styles.font,
-    )
+    doc = A4Document(styles, data, title="住房公积金电子回单", side_margin_mm=20)
     w = doc.width
 
     def p(text: str) -> Any:
@@ -92,18 +77,11 @@ def render_receipt(data: ApplicationData, *, font_path: Path = DEFAULT_FONT) -> 
         ),
         Spacer(1, 90),  # room for the visible seal in the bottom-right corner
     ]
-    paint = footer_painter(styles, f"回单编号 {data.case_id} · 打印/转发请保留电子签章")
-    doc.build(story, onFirstPage=paint, onLaterPages=paint)
-    return finalize_pdfa(
-        buf.getvalue(),
-        info=PdfaInfo(
-            title=f"住房公积金电子回单 {data.case_id}",
-            author=data.branch,
-            subject=f"{data.business_name_zh} 电子回单",
-            creator="docintel",
-            created=data.finalized_at or data.created_at or datetime.now(UTC),
-        ),
-        attachments=(cf.attachment,),
+    return doc.finish(
+        story,
+        footer=f"回单编号 {data.case_id} · 打印/转发请保留电子签章",
+        subject=f"{data.business_name_zh} 电子回单",
+        case=cf,
     )
 
 
