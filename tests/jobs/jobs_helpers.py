@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loopback import CallbackReceiver
+
 from config.settings import Settings
 from jobs.celery_app import make_celery
 from jobs.dispatch import CeleryDispatcher
@@ -109,33 +111,11 @@ def sample(path: str) -> bytes:
     return (SAMPLES / path).read_bytes()
 
 
-class Receiver:
-    """A callback receiver on 127.0.0.1 that records what it is sent and answers 200."""
+class Receiver(CallbackReceiver):
+    """A callback receiver that answers 200."""
 
     def __init__(self) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/done"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__([200], path="/done")
 
 
 def purge_queues(env: JobEnv) -> None:

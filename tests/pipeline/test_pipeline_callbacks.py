@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from loopback import CallbackReceiver
 
 from config.settings import JobsSettings, Settings, StorageSettings
 from pipeline import job_store
@@ -24,34 +23,6 @@ from storage.db import Database
 from storage.jobs_models import Job
 
 SECRET = "s3cret-for-tests"
-
-
-class Receiver:
-    """A callback receiver answering from a script of status codes (the last one repeats)."""
-
-    def __init__(self, statuses: list[int]) -> None:
-        self.statuses = statuses
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                status = receiver.statuses[min(len(receiver.requests), len(receiver.statuses)) - 1]
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -78,7 +49,7 @@ def _finished_job(db: Database, url: str) -> str:
 
 def test_a_callback_is_signed_and_retried_until_delivered(env):
     settings, db = env
-    receiver = Receiver([503, 200])
+    receiver = CallbackReceiver([503, 200])
     try:
         job_id = _finished_job(db, receiver.url)
         first = deliver_callback(db, job_id=job_id, settings=settings)
@@ -104,7 +75,7 @@ def test_a_callback_is_signed_and_retried_until_delivered(env):
 
 def test_a_refusing_receiver_is_not_retried_and_a_dead_one_is_given_up(env):
     settings, db = env
-    receiver = Receiver([400])
+    receiver = CallbackReceiver([400])
     try:
         job_id = _finished_job(db, receiver.url)
         assert deliver_callback(db, job_id=job_id, settings=settings).state == "failed"
