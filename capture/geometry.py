@@ -80,7 +80,7 @@ def measured_size(quad: np.ndarray) -> tuple[float, float]:
 
 # What a text line measures on each document, as a share of its long side: the resident ID card prints
 # 3-4 mm lines on 85.6 mm, an A4 contract 10.5-12 pt body text on 297 mm. Generated captures measured
-# 0.028-0.058 on cards and 0.011-0.014 on pages (bench/shapes.py).
+# 0.028-0.058 on cards and 0.011-0.014 on pages; bench/shapes.py counts the decisions this makes.
 ID_CARD_LINE_SHARE = 0.034
 A4_LINE_SHARE = 0.0125
 # How far a measurement strays from the typical value, in log units: keystone moves the measured aspect by
@@ -95,8 +95,8 @@ def _misfit(value: float, typical: float, spread: float) -> float:
 
 
 def likely_kind(ratio: float, line_share: float | None = None) -> str:
-    """ "id_card", "a4" or "other" for a document whose long/short ratio was measured as ``ratio``, its text
-    lines at ``line_share`` of its long side (None: no text to judge by).
+    """The kind of a document ("id_card", "a4" or "other") whose long/short ratio was measured as ``ratio``,
+    its text lines at ``line_share`` of its long side (None: no text to judge by).
 
     The measured ratio alone cannot tell: under keystone an A4 page measures up to ~1.55 and a card down to
     ~1.45. Text size can, because print sizes are fixed in millimetres; each kind is scored by how well both
