@@ -46,29 +46,10 @@ def _percentile(values: list[float], q: float) -> float:
 
 # --- one variant, in its own process ---------------------------------------------------------------------
 def _raw_paddle():
-    from paddleocr import PaddleOCR
-
     from config.settings import get_settings
-    from extractors.engines.model_store import model_paths
+    from extractors.engines.paddle import build_paddleocr
 
-    ocr_settings = get_settings().ocr
-    paths = model_paths(ocr_settings.model_dir)
-    engine_config = (
-        {"intra_op_num_threads": ocr_settings.threads, "inter_op_num_threads": 1} if ocr_settings.threads else None
-    )
-    return PaddleOCR(
-        engine="onnxruntime",
-        engine_config=engine_config,
-        text_detection_model_name=paths.det_name,
-        text_detection_model_dir=str(paths.det_dir),
-        text_recognition_model_name=paths.rec_name,
-        text_recognition_model_dir=str(paths.rec_dir),
-        use_doc_orientation_classify=False,
-        use_doc_unwarping=False,
-        use_textline_orientation=False,
-        text_det_limit_side_len=ocr_settings.det_limit_side_len,
-        text_det_limit_type="max",
-    )
+    return build_paddleocr(get_settings().ocr)
 
 
 def _paddle_page(result, w: int, h: int):

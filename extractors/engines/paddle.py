@@ -17,6 +17,32 @@ from extractors.engines.model_store import model_paths
 log = logging.getLogger(__name__)
 
 
+def build_paddleocr(settings: OcrSettings, paths=None):
+    """The PaddleOCR pipeline as docintel configures it (ONNX Runtime, our det/rec models, no document
+    unwarping or orientation models). The engine wraps it; bench/extract.py calls it bare as the raw peer."""
+    paths = paths or model_paths(settings.model_dir)
+    try:
+        from paddleocr import PaddleOCR
+    except ImportError as exc:  # pragma: no cover
+        raise ModelsMissing("paddleocr is not installed") from exc
+    ort_config: dict = {}
+    if settings.threads:
+        ort_config = {"intra_op_num_threads": settings.threads, "inter_op_num_threads": 1}
+    return PaddleOCR(
+        engine="onnxruntime",
+        engine_config=ort_config or None,
+        text_detection_model_name=paths.det_name,
+        text_detection_model_dir=str(paths.det_dir),
+        text_recognition_model_name=paths.rec_name,
+        text_recognition_model_dir=str(paths.rec_dir),
+        use_doc_orientation_classify=False,
+        use_doc_unwarping=False,
+        use_textline_orientation=False,
+        text_det_limit_side_len=settings.det_limit_side_len,
+        text_det_limit_type="max",
+    )
+
+
 class PaddleOcrEngine(OcrEngine):
     name = "paddle"
 
@@ -25,26 +51,7 @@ class PaddleOcrEngine(OcrEngine):
         os.environ["PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK"] = "True"
         for noisy in ("paddlex", "paddleocr"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
-        try:
-            from paddleocr import PaddleOCR
-        except ImportError as exc:  # pragma: no cover
-            raise ModelsMissing("paddleocr is not installed") from exc
-        ort_config: dict = {}
-        if settings.threads:
-            ort_config = {"intra_op_num_threads": settings.threads, "inter_op_num_threads": 1}
-        self._ocr = PaddleOCR(
-            engine="onnxruntime",
-            engine_config=ort_config or None,
-            text_detection_model_name=paths.det_name,
-            text_detection_model_dir=str(paths.det_dir),
-            text_recognition_model_name=paths.rec_name,
-            text_recognition_model_dir=str(paths.rec_dir),
-            use_doc_orientation_classify=False,
-            use_doc_unwarping=False,
-            use_textline_orientation=False,
-            text_det_limit_side_len=settings.det_limit_side_len,
-            text_det_limit_type="max",
-        )
+        self._ocr = build_paddleocr(settings, paths)
         self._version = f"paddleocr-onnx/{paths.det_name}+{paths.rec_name}@{paths.version}"
         # The paddlex pipeline keeps per-call state; one call at a time per instance.
         self._lock = threading.Lock()
