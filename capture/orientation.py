@@ -155,7 +155,8 @@ def text_line_share(gray: np.ndarray) -> float | None:
     mask = ink_mask(gray)
     if mask.mean() < 0.002 * 255:
         return None
-    if layout(mask.T).horizontal_gaps > layout(mask).horizontal_gaps:
+    lay = layout(mask)
+    if lay.vertical_gaps > lay.horizontal_gaps:
         mask = mask.T  # the lines run down the picture
     lines = _line_bands(mask)
     if len(lines) < 2:
