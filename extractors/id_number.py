@@ -53,6 +53,30 @@ class IdNumberReading:
         return sex_of(self.value) if self.valid else None
 
 
+# A field's confidence is scaled by these when its number was corrected or could not be made valid, so a
+# reviewer sorting by confidence sees it first.
+REPAIRED = 0.7
+LOOKALIKE = 0.95
+INVALID = 0.3
+
+
+def review(reading: IdNumberReading, field: str) -> tuple[float, list[str]]:
+    """How far to trust ``reading`` as a factor on its OCR confidence, and the warnings to show for ``field``."""
+    warnings = []
+    factor = 1.0
+    if reading.corrections:
+        factor = REPAIRED if reading.repairs else LOOKALIKE
+        warnings.append(
+            f"{field}: OCR misreading repaired (" + "; ".join(reading.corrections) + "), the only repair that "
+            "passes the GB 11643 check digit, birth date and region code / 公民身份号码已按校验规则纠正，请核对"
+        )
+    if not reading.valid:
+        factor = INVALID
+        why = "several repairs would fit" if reading.ambiguous else "no single repair fits"
+        warnings.append(f"{field}: fails the GB 11643 check ({why}); left as read / 公民身份号码校验未通过，请人工核对")
+    return factor, warnings
+
+
 def is_valid(number: str) -> bool:
     if len(number) != 18:
         return False

@@ -8,16 +8,25 @@ from dataclasses import dataclass
 
 from extractors.anchors import NEWLINE, LabelHit, Layout, Value
 from extractors.contracts.values import parse_id_number, parse_party_name, parse_person_name, plausible_name
+from extractors.id_number import IdNumberReading, review
 
 
 @dataclass(frozen=True)
 class Party:
     name: Value
     id_number: Value | None
+    id_reading: IdNumberReading | None = None
+
+    def id_warnings(self, field: str) -> list[str]:
+        """What the clerk must know about this party's ID number, as warnings on ``field``."""
+        return review(self.id_reading, field)[1] if self.id_reading is not None else []
 
 
-def id_after(layout: Layout, hit: LabelHit, party_labels: re.Pattern[str], *, rows: int = 3) -> Value | None:
-    """The first ID number after a party's label, on its row or the next few, before another party begins."""
+def id_after(
+    layout: Layout, hit: LabelHit, party_labels: re.Pattern[str], *, rows: int = 3
+) -> tuple[Value, IdNumberReading] | None:
+    """The first ID number after a party's label, on its row or the next few, before another party begins;
+    its confidence is lowered when it had to be repaired or fails the check digit."""
     rest = layout.row_rest(hit)
     m = party_labels.search(rest.text)
     if m:
@@ -34,9 +43,10 @@ def id_after(layout: Layout, hit: LabelHit, party_labels: re.Pattern[str], *, ro
     found = parse_id_number(rest.text, max_skip=len(rest.text))
     if found is None:
         return None
-    value, start, end = found
+    reading, start, end = found
     page, bbox = rest.bbox(start, end)
-    return Value(value, rest.text[start:end], page, bbox, rest.confidence(start, end))
+    factor, _ = review(reading, "")
+    return Value(reading.value, rest.text[start:end], page, bbox, rest.confidence(start, end) * factor), reading
 
 
 def _weak(layout: Layout, hit: LabelHit) -> bool:
@@ -62,7 +72,8 @@ def find_parties(
             person = not re.search(r"公司|集团|中心|合作社", str(name.value))
             if person and _weak(layout, hit) and not plausible_name(str(name.value)):
                 continue
-            parties[str(name.value)] = Party(name, id_after(layout, hit, party_labels))
+            found = id_after(layout, hit, party_labels)
+            parties[str(name.value)] = Party(name, *found) if found else Party(name, None)
         if parties:
             return list(parties.values())
     return []

@@ -73,6 +73,9 @@ class PurchaseContractExtractor(DocumentExtractor):
             fields["buyer_name"] = as_field("buyer_name", first.name)
             fields["buyer_id_number"] = as_field("buyer_id_number", first.id_number)
             fields["buyers"] = _buyers_field(buyers)
+            warnings.extend(first.id_warnings("buyer_id_number"))
+            for i, other in enumerate(buyers[1:], start=1):
+                warnings.extend(other.id_warnings(f"buyers[{i}].id_number"))
         fields["property_address"] = as_field("property_address", layout.first_value(ADDRESS, parse_address))
         fields["floor_area"] = as_field("floor_area", layout.first_value(AREA, parse_area))
         total, words = amount_with_words(layout, TOTAL)

@@ -86,11 +86,13 @@ class RentalAgreementExtractor(DocumentExtractor):
     def extract(self, pages: Sequence[OcrPage]) -> Extraction:
         layout = layout_of(pages)
         fields: dict[str, Field | None] = {}
+        warnings: list[str] = []
         for role, patterns in (("lessor", LESSOR), ("lessee", LESSEE)):
             parties = find_parties(layout, patterns, PARTY, companies=role == "lessor")
             if parties:
                 fields[f"{role}_name"] = as_field(f"{role}_name", parties[0].name)
                 fields[f"{role}_id_number"] = as_field(f"{role}_id_number", parties[0].id_number)
+                warnings.extend(parties[0].id_warnings(f"{role}_id_number"))
         fields["property_address"] = as_field("property_address", layout.first_value(ADDRESS, parse_address))
         rent, words = amount_with_words(layout, RENT, max_skip=8)
         fields["monthly_rent"] = as_field("monthly_rent", rent)
@@ -100,7 +102,6 @@ class RentalAgreementExtractor(DocumentExtractor):
         fields["lease_end"] = as_field("lease_end", end)
         fields["lease_term_months"] = as_field("lease_term_months", months)
         fields["signing_date"] = as_field("signing_date", layout.first_value(SIGNED, parse_date))
-        warnings = []
         missing = [k for k in ("lessor_name", "lessee_name", "monthly_rent", "lease_start") if not fields.get(k)]
         if missing:
             warnings.append(f"rental_agreement: not found: {', '.join(missing)}")

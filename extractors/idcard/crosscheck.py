@@ -10,32 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.models import Field
-from extractors.id_number import IdNumberReading
+from extractors.id_number import REPAIRED, IdNumberReading, review
 from extractors.idcard.common import make_field
 from extractors.idcard.lines import Span, cut
 
-# Field confidence is scaled down by these when a value was repaired or taken from another field.
-REPAIRED = 0.7
+# Field confidence is scaled down by this when a value was taken from another field.
 INFERRED = 0.85
-LOOKALIKE = 0.95
-INVALID = 0.3
 
 
 def number_field(reading: IdNumberReading, spans: Sequence[Span]) -> tuple[Field, list[str]]:
-    warnings = []
-    factor = 1.0
-    if reading.corrections:
-        factor = REPAIRED if reading.repairs else LOOKALIKE
-        warnings.append(
-            "id_number: OCR misreading repaired (" + "; ".join(reading.corrections) + "), the only repair that "
-            "passes the GB 11643 check digit, birth date and region code / 公民身份号码已按校验规则纠正，请核对"
-        )
-    if not reading.valid:
-        factor = INVALID
-        why = "several repairs would fit" if reading.ambiguous else "no single repair fits"
-        warnings.append(
-            f"id_number: fails the GB 11643 check ({why}); left as read / 公民身份号码校验未通过，请人工核对"
-        )
+    factor, warnings = review(reading, "id_number")
     return make_field("id_number", reading.value, spans, factor=factor), warnings
 
 

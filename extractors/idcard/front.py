@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 from domain.models import DocType, Field, OcrPage
 from extractors.base import DocumentExtractor, Extraction
-from extractors.id_number import IdNumberReading, id_runs, repair_id_number
+from extractors.id_number import REPAIRED, IdNumberReading, id_runs, repair_id_number
 from extractors.idcard.common import ETHNICITIES, FRONT_LABELS, make_field, match_ethnicity
 from extractors.idcard.common import front_score as _front_score
-from extractors.idcard.crosscheck import INFERRED, REPAIRED, digits_of, number_field, reconcile
+from extractors.idcard.crosscheck import INFERRED, digits_of, number_field, reconcile
 from extractors.idcard.lines import LabelHit, Line, Span, find_label, median_height, read_lines, right_of, same_row
 from extractors.normalize import cjk_only, is_cjk, parse_date
 

@@ -61,11 +61,11 @@ def test_blank_label_is_skipped_not_filled_with_the_next_label() -> None:
             line("买受人：", 100, 100),
             line("证件号码：", 400, 100),
             line("买受人：周杰", 100, 160),
-            line("证件号码：110105198506151234", 400, 160),
+            line("证件号码：110105198506151236", 400, 160),
         )
     )
     assert f["buyer_name"].value == "周杰"
-    assert f["buyer_id_number"].value == "110105198506151234"
+    assert f["buyer_id_number"].value == "110105198506151236"
     assert [b["name"] for b in f["buyers"].value] == ["周杰"]
 
 
@@ -142,17 +142,17 @@ def test_parties_in_a_table_with_two_buyers() -> None:
             line("某某房地产开发有限公司", 250, 140),
             line("买受人", 100, 180),
             line("刘洋", 250, 180),
-            line("420106199001011234", 500, 180),
+            line("420106199001011231", 500, 180),
             line("买受人", 100, 220),
             line("陈静", 250, 220),
-            line("42010619920202345X", 500, 220),
+            line("42010619920202002X", 500, 220),
         )
     )
     assert f["seller_name"].value == "某某房地产开发有限公司"
-    assert f["buyer_name"].value == "刘洋" and f["buyer_id_number"].value == "420106199001011234"
+    assert f["buyer_name"].value == "刘洋" and f["buyer_id_number"].value == "420106199001011231"
     assert f["buyers"].value == [
-        {"name": "刘洋", "id_number": "420106199001011234"},
-        {"name": "陈静", "id_number": "42010619920202345X"},
+        {"name": "刘洋", "id_number": "420106199001011231"},
+        {"name": "陈静", "id_number": "42010619920202002X"},
     ]
 
 
@@ -160,26 +160,52 @@ def test_id_number_on_the_row_after_the_name() -> None:
     f = purchase(
         page(
             line("买受人：吴昊", 100, 100),
-            line("【证件类型】居民身份证证件号码：330106198812120011", 100, 135),
+            line("【证件类型】居民身份证证件号码：330106198812120013", 100, 135),
             line("买受人：郑爽", 100, 170),
-            line("【证件类型】居民身份证证件号码：33010619900303002x", 100, 205),
+            line("【证件类型】居民身份证证件号码：33010619900303008x", 100, 205),
         )
     )
     assert f["buyers"].value == [
-        {"name": "吴昊", "id_number": "330106198812120011"},
-        {"name": "郑爽", "id_number": "33010619900303002X"},
+        {"name": "吴昊", "id_number": "330106198812120013"},
+        {"name": "郑爽", "id_number": "33010619900303008X"},
     ]
+
+
+def test_a_misread_id_digit_is_repaired_with_a_warning_and_lower_confidence() -> None:
+    pages = [page(line("买受人：吴昊", 100, 100), line("证件号码：330306198812120013", 100, 135))]
+    out = PurchaseContractExtractor().extract(pages)
+    number = out.fields["buyer_id_number"]
+    assert number.value == "330106198812120013" and number.raw == "330306198812120013"
+    assert number.confidence <= 0.7
+    assert any(w.startswith("buyer_id_number: OCR misreading repaired") for w in out.warnings)
+
+
+def test_an_id_number_failing_its_check_digit_is_kept_as_read_but_flagged() -> None:
+    pages = [
+        page(
+            line("出租人（甲方）：钱多多", 100, 100),
+            line("证件号码：110305198811232582", 600, 100),
+            line("承租人（乙方）：孙丽", 100, 140),
+            line("证件号码：330106198812120013", 600, 140),
+        )
+    ]
+    out = RentalAgreementExtractor().extract(pages)
+    assert out.fields["lessor_id_number"].value == "110305198811232582"
+    assert out.fields["lessor_id_number"].confidence <= 0.3
+    assert out.fields["lessee_id_number"].confidence > 0.9
+    flagged = [w for w in out.warnings if "GB 11643" in w]
+    assert len(flagged) == 1 and flagged[0].startswith("lessor_id_number: fails the GB 11643 check")
 
 
 def test_rental_term_rent_and_words() -> None:
     f = rental(
         page(
-            line("出租人（甲方）：钱多多 证件号码：110108197001011234", 100, 100),
+            line("出租人（甲方）：钱多多 证件号码：110108197001011232", 100, 100),
             line("租赁期限自2024年1月1日起至2025年12月31日止，共计24个月。", 100, 140),
             line("月租金为人民币3,500元（大写：叁仟伍佰元整），按月支付。", 100, 180),
         )
     )
-    assert f["lessor_name"].value == "钱多多" and f["lessor_id_number"].value == "110108197001011234"
+    assert f["lessor_name"].value == "钱多多" and f["lessor_id_number"].value == "110108197001011232"
     assert (f["lease_start"].value, f["lease_end"].value, f["lease_term_months"].value) == (
         "2024-01-01",
         "2025-12-31",

@@ -70,7 +70,7 @@ def test_names_id_numbers_areas_addresses_and_numbers() -> None:
     assert parse_person_name("甲乙双方根据有关法律") is None
     assert parse_person_name("买买提·艾力")[0] == "买买提·艾力"
     assert parse_party_name("武汉市锦绣置业有限公司 法定代表人")[0] == "武汉市锦绣置业有限公司"
-    assert parse_id_number("证件号码:11010519850615123x")[0] == "11010519850615123X"
+    assert parse_id_number("证件号码:33010619900303008x")[0].value == "33010619900303008X"
     assert parse_id_number("号码:1101051985061512345") is None
     assert parse_area("为89.56平方米")[0] == "89.56" and parse_area("90㎡")[0] == "90.00"
     assert parse_contract_number(":2024-WQ-01234")[0] == "2024-WQ-01234"
