@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.anchors import NEWLINE, LabelHit, Layout, Value
 from extractors.contracts.values import parse_id_number, parse_party_name, parse_person_name, plausible_name
 from extractors.id_number import IdNumberReading, review
+
+# A person's name read beside its label but not starting with a known surname is most often a misread
+# first character (邮 for 邹 or 郝, 即 for 邵 under blur): it is kept as read, at this factor of its
+# confidence and with a warning, never replaced by a guess.
+UNLIKELY_NAME = 0.5
 
 
 @dataclass(frozen=True)
@@ -16,10 +21,19 @@ class Party:
     name: Value
     id_number: Value | None
     id_reading: IdNumberReading | None = None
+    unlikely_name: bool = False
 
     def id_warnings(self, field: str) -> list[str]:
         """What the clerk must know about this party's ID number, as warnings on ``field``."""
         return review(self.id_reading, field)[1] if self.id_reading is not None else []
+
+    def name_warnings(self, field: str) -> list[str]:
+        if not self.unlikely_name:
+            return []
+        return [f"{field}: does not begin with a known surname; check the reading / 姓名首字不是常见姓氏，请核对"]
+
+    def warnings(self, name_field: str, id_field: str) -> list[str]:
+        return self.name_warnings(name_field) + self.id_warnings(id_field)
 
 
 def id_after(
@@ -70,10 +84,13 @@ def find_parties(
             if name is None or name.value in parties:
                 continue
             person = not re.search(r"公司|集团|中心|合作社", str(name.value))
-            if person and _weak(layout, hit) and not plausible_name(str(name.value)):
+            unlikely = person and not plausible_name(str(name.value))
+            if unlikely and _weak(layout, hit):
                 continue
-            found = id_after(layout, hit, party_labels)
-            parties[str(name.value)] = Party(name, *found) if found else Party(name, None)
+            if unlikely:
+                name = replace(name, confidence=name.confidence * UNLIKELY_NAME)
+            number, reading = id_after(layout, hit, party_labels) or (None, None)
+            parties[str(name.value)] = Party(name, number, reading, unlikely)
         if parties:
             return list(parties.values())
     return []

@@ -66,16 +66,16 @@ class PurchaseContractExtractor(DocumentExtractor):
         fields["contract_number"] = as_field("contract_number", layout.first_value(CONTRACT_NO, parse_contract_number))
         sellers = find_parties(layout, SELLER, PARTY, companies=True)
         fields["seller_name"] = as_field("seller_name", sellers[0].name) if sellers else None
+        warnings: list[str] = sellers[0].name_warnings("seller_name") if sellers else []
         buyers = find_parties(layout, BUYER, PARTY)
-        warnings: list[str] = []
         if buyers:
             first = buyers[0]
             fields["buyer_name"] = as_field("buyer_name", first.name)
             fields["buyer_id_number"] = as_field("buyer_id_number", first.id_number)
             fields["buyers"] = _buyers_field(buyers)
-            warnings.extend(first.id_warnings("buyer_id_number"))
+            warnings.extend(first.warnings("buyer_name", "buyer_id_number"))
             for i, other in enumerate(buyers[1:], start=1):
-                warnings.extend(other.id_warnings(f"buyers[{i}].id_number"))
+                warnings.extend(other.warnings(f"buyers[{i}].name", f"buyers[{i}].id_number"))
         fields["property_address"] = as_field("property_address", layout.first_value(ADDRESS, parse_address))
         fields["floor_area"] = as_field("floor_area", layout.first_value(AREA, parse_area))
         total, words = amount_with_words(layout, TOTAL)

@@ -92,7 +92,7 @@ class RentalAgreementExtractor(DocumentExtractor):
             if parties:
                 fields[f"{role}_name"] = as_field(f"{role}_name", parties[0].name)
                 fields[f"{role}_id_number"] = as_field(f"{role}_id_number", parties[0].id_number)
-                warnings.extend(parties[0].id_warnings(f"{role}_id_number"))
+                warnings.extend(parties[0].warnings(f"{role}_name", f"{role}_id_number"))
         fields["property_address"] = as_field("property_address", layout.first_value(ADDRESS, parse_address))
         rent, words = amount_with_words(layout, RENT, max_skip=8)
         fields["monthly_rent"] = as_field("monthly_rent", rent)

@@ -197,6 +197,18 @@ def test_an_id_number_failing_its_check_digit_is_kept_as_read_but_flagged() -> N
     assert len(flagged) == 1 and flagged[0].startswith("lessor_id_number: fails the GB 11643 check")
 
 
+def test_a_name_not_starting_with_a_surname_is_kept_but_flagged() -> None:
+    # 邮 is OCR's reading of a blurred 邹 or 郝; the value stays as read, for the clerk to check.
+    out = RentalAgreementExtractor().extract(
+        [page(line("出租人（甲方）：邮雪琳", 100, 100), line("承租人（乙方）：欧阳娜", 100, 140))]
+    )
+    assert out.fields["lessor_name"].value == "邮雪琳" and out.fields["lessor_name"].confidence <= 0.5
+    assert out.fields["lessee_name"].value == "欧阳娜" and out.fields["lessee_name"].confidence > 0.9
+    assert [w for w in out.warnings if "surname" in w] == [
+        "lessor_name: does not begin with a known surname; check the reading / 姓名首字不是常见姓氏，请核对"
+    ]
+
+
 def test_rental_term_rent_and_words() -> None:
     f = rental(
         page(
