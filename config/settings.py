@@ -27,6 +27,12 @@ class OcrSettings(BaseModel):
     model_dir: Path = Field(default_factory=lambda: _var() / "models", description="assembled model folders")
     threads: int = Field(0, ge=0, description="inference threads per process; 0 = ONNX Runtime's default")
     det_limit_side_len: int = Field(960, ge=320, le=4000, description="longest side fed to text detection")
+    review_below: float = Field(
+        0.9,
+        ge=0.0,
+        le=1.0,
+        description="a field read below this confidence is listed for the clerk to check or reshoot",
+    )
 
 
 class CaptureSettings(BaseModel):

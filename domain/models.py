@@ -180,6 +180,19 @@ class PageInfo:
 
 
 @dataclass(frozen=True)
+class ReshootRequest:
+    """Fields the clerk should check, and the page to photograph again if the picture is at fault. ``page``
+    is None for required fields found on no page: the clerk knows which page holds them, docintel does not."""
+
+    page: int | None
+    fields: tuple[str, ...]
+    hint_zh: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"page": self.page, "fields": list(self.fields), "hint_zh": self.hint_zh}
+
+
+@dataclass(frozen=True)
 class ExtractedDocument:
     """One document: its type, fields with evidence, and how it was read. The CLI prints ``to_json()``."""
 
@@ -191,6 +204,7 @@ class ExtractedDocument:
     timing_ms: Mapping[str, float] = field(default_factory=dict)
     classification_confidence: float = 0.0
     engine: str = ""
+    reshoot: tuple[ReshootRequest, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", _frozen_map(self.fields))
@@ -216,6 +230,7 @@ class ExtractedDocument:
             "fields": {name: f.to_dict() for name, f in self.fields.items()},
             "quality": self.quality,
             "warnings": list(self.warnings),
+            "reshoot": [r.to_dict() for r in self.reshoot],
             "timing_ms": {k: round(float(v), 1) for k, v in self.timing_ms.items()},
             "pages": [p.to_dict() for p in self.pages],
             "classification_confidence": round(float(self.classification_confidence), 4),

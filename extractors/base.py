@@ -21,6 +21,8 @@ class DocumentExtractor(ABC):
     """One per document type. Stateless: instances are shared across threads."""
 
     doc_type: ClassVar[str]
+    # Fields without which the document is of no use to the business checks: missing ones are reported.
+    required_fields: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def score(self, pages: Sequence[OcrPage]) -> float:

@@ -6,10 +6,11 @@ shown, with the evidence (page, box, confidence, file) of the machine reading.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from domain.models import ExtractedDocument, Field
+from domain.models import ExtractedDocument, Field, ReshootRequest
 from storage.models import Case, CheckReportRow, Document, FieldCorrection
 from storage.repositories import current_extraction
 
@@ -125,7 +126,8 @@ def to_domain_document(doc: Document) -> ExtractedDocument:
             page=f.get("page"),
             bbox=tuple(bbox) if bbox else None,
         )
-    for name, c in latest_corrections(doc).items():
+    corrections = latest_corrections(doc)
+    for name, c in corrections.items():
         machine = fields.get(name)
         raw = None if machine is None or machine.value is None else str(machine.value)
         fields[name] = (
@@ -141,4 +143,13 @@ def to_domain_document(doc: Document) -> ExtractedDocument:
         timing_ms=result.get("timing_ms", {}),
         classification_confidence=float(result.get("classification_confidence") or 0.0),
         engine=str(result.get("engine", "")),
+        reshoot=tuple(_still_open(result.get("reshoot", []), corrections)),
     )
+
+
+def _still_open(stored: list[dict[str, Any]], corrections: Mapping[str, Any]) -> Iterator[ReshootRequest]:
+    """The reshoot requests of the stored reading, less the fields the clerk has since corrected by hand."""
+    for r in stored:
+        fields = tuple(f for f in r.get("fields", []) if f not in corrections)
+        if fields:
+            yield ReshootRequest(r.get("page"), fields, str(r.get("hint_zh", "")))

@@ -13,6 +13,7 @@ from config.settings import Settings, get_settings
 from domain.models import ExtractedDocument, OcrPage, Page, PageInfo
 from extractors.engines import OcrEngine, get_engine
 from extractors.registry import classify, extractor_for
+from pipeline.reshoot import reshoot_requests
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +101,12 @@ def build_document(
     for r in reads:
         warnings.extend(f"page {r.page.index}: {i.code}: {i.message_zh}" for i in r.page.quality.issues)
     ocr_ms = sum(r.ms for r in reads)
+    pages = tuple(_page_info(r, i) for i, r in enumerate(reads))
     return ExtractedDocument(
         doc_type=doc_type,
         fields=fields,
         source=tuple(dict.fromkeys(sources)),
-        pages=tuple(_page_info(r, i) for i, r in enumerate(reads)),
+        pages=pages,
         warnings=tuple(warnings),
         timing_ms={
             "capture": capture_ms,
@@ -115,6 +117,12 @@ def build_document(
         },
         classification_confidence=confidence,
         engine="pdf_text_layer" if all(r.page.text_layer is not None for r in reads) else engine.version(),
+        reshoot=reshoot_requests(
+            fields,
+            pages,
+            required=extractor_for(doc_type).required_fields if doc_type != "unknown" else (),
+            review_below=get_settings().ocr.review_below,
+        ),
     )
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from checks.context import CaseContext
 from checks.rules.base import Hit, rule
-from checks.rules.fields import FIELD_LABELS_ZH
 from checks.validators import CapitalAmountError, capital_amount, months_between, parse_capital_amount
+from domain.fields import FIELD_LABELS_ZH
 from domain.models import Severity
 
 # figure field → its 大写 field

@@ -8,6 +8,7 @@ from checks.business import required_document_types
 from checks.context import CaseContext
 from checks.rules.base import Hit, rule
 from checks.validators import parse_date, parse_decimal
+from domain.fields import FIELD_LABELS_ZH
 from domain.models import DocType, Severity
 
 # Fields each document type must yield for the business checks, and how each must parse.
@@ -30,30 +31,6 @@ KEY_FIELDS: dict[str, dict[str, str]] = {
         "lease_start": "date",
         "lease_end": "date",
     },
-}
-FIELD_LABELS_ZH: dict[str, str] = {
-    "name": "姓名",
-    "sex": "性别",
-    "birth_date": "出生日期",
-    "id_number": "公民身份号码",
-    "valid_from": "有效期限起始日期",
-    "valid_until": "有效期限截止日期",
-    "contract_number": "合同编号",
-    "buyer_name": "买受人姓名",
-    "buyer_id_number": "买受人证件号码",
-    "property_address": "房屋坐落",
-    "total_price": "总价款",
-    "signing_date": "签订日期",
-    "lessee_name": "承租人姓名",
-    "lessee_id_number": "承租人证件号码",
-    "monthly_rent": "月租金",
-    "lease_start": "租赁起始日期",
-    "lease_end": "租赁截止日期",
-    "floor_area": "建筑面积",
-    "unit_price": "单价",
-    "total_price_in_words": "总价款（大写）",
-    "monthly_rent_in_words": "月租金（大写）",
-    "lessor_id_number": "出租人证件号码",
 }
 
 

@@ -14,8 +14,8 @@ from checks.business import business_label
 from checks.context import CaseContext
 from checks.registries.base import SOURCE_NAMES_ZH, FactQuery, Outcome, RegistrySource, Verification
 from checks.rules.base import Hit, rule
-from checks.rules.fields import FIELD_LABELS_ZH
 from domain.business import Business
+from domain.fields import FIELD_LABELS_ZH
 from domain.models import Severity
 
 PURCHASE_BUSINESSES = (Business.PURCHASE_WITHDRAWAL, Business.COMBINATION_LOAN)

@@ -56,6 +56,7 @@ def _buyers_field(buyers: list[Party]) -> Field:
 
 class PurchaseContractExtractor(DocumentExtractor):
     doc_type: ClassVar[str] = "purchase_contract"
+    required_fields: ClassVar[tuple[str, ...]] = ("seller_name", "buyer_name", "property_address", "total_price")
 
     def score(self, pages: Sequence[OcrPage]) -> float:
         return score_document(pages, titles=TITLES, vocabulary=VOCABULARY, against=RENTAL_WORDS)
@@ -83,7 +84,7 @@ class PurchaseContractExtractor(DocumentExtractor):
         fields["total_price_in_words"] = as_field("total_price_in_words", words)
         fields["unit_price"] = as_field("unit_price", layout.first_value(UNIT, parse_figure))
         fields["signing_date"] = as_field("signing_date", layout.first_value(SIGNED, parse_date))
-        missing = [k for k in ("seller_name", "buyer_name", "property_address", "total_price") if not fields.get(k)]
+        missing = [k for k in self.required_fields if not fields.get(k)]
         if missing:
             warnings.append(f"purchase_contract: not found: {', '.join(missing)}")
         return Extraction({k: v for k, v in fields.items() if v is not None}, tuple(warnings))

@@ -79,6 +79,7 @@ def _term(layout: Layout) -> tuple[Value | None, Value | None, Value | None]:
 
 class RentalAgreementExtractor(DocumentExtractor):
     doc_type: ClassVar[str] = "rental_agreement"
+    required_fields: ClassVar[tuple[str, ...]] = ("lessor_name", "lessee_name", "monthly_rent", "lease_start")
 
     def score(self, pages: Sequence[OcrPage]) -> float:
         return score_document(pages, titles=TITLES, vocabulary=VOCABULARY, against=PURCHASE_WORDS)
@@ -102,7 +103,7 @@ class RentalAgreementExtractor(DocumentExtractor):
         fields["lease_end"] = as_field("lease_end", end)
         fields["lease_term_months"] = as_field("lease_term_months", months)
         fields["signing_date"] = as_field("signing_date", layout.first_value(SIGNED, parse_date))
-        missing = [k for k in ("lessor_name", "lessee_name", "monthly_rent", "lease_start") if not fields.get(k)]
+        missing = [k for k in self.required_fields if not fields.get(k)]
         if missing:
             warnings.append(f"rental_agreement: not found: {', '.join(missing)}")
         return Extraction({k: v for k, v in fields.items() if v is not None}, tuple(warnings))

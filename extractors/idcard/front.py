@@ -295,6 +295,7 @@ class _FrontReader:
 
 class IdCardFrontExtractor(DocumentExtractor):
     doc_type = DocType.ID_CARD_FRONT.value
+    required_fields = ("name", "id_number")
 
     def score(self, pages: Sequence[OcrPage]) -> float:
         return _front_score(read_lines(pages))

@@ -15,7 +15,7 @@ import json
 import random
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ class ContractSample:
     truth: Mapping[str, Any]
     files: tuple[tuple[str, bytes], ...]  # one PDF, or one camera frame per page, in page order
     pages: int
+    printed: bytes = b""  # the text PDF every form is printed from, for photographing a page again
 
     @property
     def name(self) -> str:
@@ -134,7 +135,17 @@ def make_contract(
         files = tuple((f"{name}_p{i + 1}.jpg", f) for i, f in enumerate(frames))
     else:
         raise ValueError(f"unknown form {form!r}; known: {', '.join((*FORMS, 'scanned_tiff'))}")
-    return ContractSample(doc_type, template, form, difficulty, truth, files, pages)
+    return ContractSample(doc_type, template, form, difficulty, truth, files, pages, pdf)
+
+
+def reshoot(sample: ContractSample, pages: set[int], rng: random.Random) -> ContractSample:
+    """The same camera sample with ``pages`` (0-based) photographed again, as a clerk does when asked to:
+    same paper, same camera and difficulty, a new picture."""
+    if sample.form != "camera":
+        raise ValueError("only camera frames can be photographed again")
+    again = camera_frames(sample.printed, rng, sample.difficulty)
+    files = tuple((name, again[i] if i in pages else data) for i, (name, data) in enumerate(sample.files))
+    return replace(sample, files=files)
 
 
 def make_contract_set(

@@ -23,6 +23,7 @@ from samples.generator.contracts import (
     make_contract,
     make_contract_set,
     make_text_pdf,
+    reshoot,
 )
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -122,6 +123,29 @@ def test_camera_form_is_one_jpeg_frame_per_page() -> None:
     assert all(
         name.endswith(f"_p{i + 1}.jpg") and data[:3] == b"\xff\xd8\xff" for i, (name, data) in enumerate(s.files)
     )
+
+
+def test_a_reshoot_replaces_only_the_named_pages() -> None:
+    s = make_contract(
+        random.Random(4), doc_type="rental_agreement", template="freeform", form="camera", difficulty="hard", name="c"
+    )
+    again = reshoot(s, {0}, random.Random(9))
+    assert [n for n, _ in again.files] == [n for n, _ in s.files] and again.truth == s.truth
+    assert again.files[0][1] != s.files[0][1] and again.files[0][1][:3] == b"\xff\xd8\xff"
+    assert again.files[1:] == s.files[1:]
+    with pytest.raises(ValueError):
+        reshoot(
+            make_contract(
+                random.Random(4),
+                doc_type="rental_agreement",
+                template="freeform",
+                form="text_pdf",
+                difficulty="easy",
+                name="t",
+            ),
+            {0},
+            random.Random(9),
+        )
 
 
 def test_committed_samples_are_small_and_listed(project_root: Path) -> None:

@@ -1,0 +1,46 @@
+"""Which fields of a read document the clerk should check, and which pages to photograph again.
+
+A counter answers while the applicant is still there, so a doubtful value is worth a second picture: a field
+read below ``review_below`` (repairs, failed check digits and implausible names already lower confidence) is
+listed under its page, with that page's own capture hint when it has one; a required field found nowhere is
+listed without a page. A text-layer PDF is never asked for again: its text is what was signed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from domain.fields import label_zh
+from domain.models import Field, PageInfo, ReshootRequest
+
+_CHECK = "请核对；如页面模糊、反光、过暗或不完整，请重拍该页"
+
+
+def _labels(fields: Sequence[str]) -> str:
+    return "、".join(label_zh(f) for f in fields)
+
+
+def reshoot_requests(
+    fields: Mapping[str, Field],
+    pages: Sequence[PageInfo],
+    *,
+    required: Sequence[str],
+    review_below: float,
+) -> tuple[ReshootRequest, ...]:
+    by_page: dict[int, list[str]] = {}
+    for name, f in fields.items():
+        if f.value is not None and f.confidence < review_below and f.page is not None:
+            by_page.setdefault(f.page, []).append(name)
+    info = {p.index: p for p in pages}
+    out = []
+    for page, names in sorted(by_page.items()):
+        p = info.get(page)
+        if p is not None and p.text_source == "pdf_text_layer":
+            continue
+        issue = next(iter(p.quality.issues), None) if p is not None else None
+        how = issue.message_zh if issue is not None else _CHECK
+        out.append(ReshootRequest(page, tuple(names), f"第{page + 1}页：{_labels(names)}识别不可靠，{how}"))
+    missing = tuple(r for r in required if fields.get(r) is None or fields[r].value is None)
+    if missing and not all(p.text_source == "pdf_text_layer" for p in pages):
+        hint = f"未识别到{_labels(missing)}：请确认载有这些信息的页面已拍摄，且清晰、完整、无反光后重拍"
+        out.append(ReshootRequest(None, missing, hint))
+    return tuple(out)

@@ -1,0 +1,64 @@
+"""The reshoot list: doubtful values under their page with its capture hint, missing required fields without
+a page, and never a text-layer page."""
+
+from __future__ import annotations
+
+from domain.models import ExtractedDocument, Field, PageInfo, QualityIssue, QualityReport, ReshootRequest
+from pipeline.reshoot import reshoot_requests
+
+REQUIRED = ("lessor_name", "lessee_name", "monthly_rent")
+
+
+def _page(index: int, *, text_layer: bool = False, issues: tuple[QualityIssue, ...] = ()) -> PageInfo:
+    source = "pdf_text_layer" if text_layer else "ocr:paddle"
+    return PageInfo(index, f"p{index}.jpg", 1000, 1414, "px", source, QualityReport(issues))
+
+
+def _fields(**conf: tuple[float, int]) -> dict[str, Field]:
+    return {name: Field(name, "x", c, page) for name, (c, page) in conf.items()}
+
+
+def test_values_read_well_ask_for_nothing() -> None:
+    fields = _fields(lessor_name=(0.97, 0), lessee_name=(0.95, 0), monthly_rent=(0.99, 1))
+    assert reshoot_requests(fields, [_page(0), _page(1)], required=REQUIRED, review_below=0.9) == ()
+
+
+def test_doubtful_values_are_listed_under_their_page_with_its_capture_hint() -> None:
+    glare = QualityIssue("glare", "文件有反光，请调整角度或光源，避免强光直射后重拍")
+    fields = _fields(lessor_name=(0.45, 1), lessee_name=(0.97, 1), monthly_rent=(0.6, 2), lease_start=(0.8, 2))
+    out = reshoot_requests(fields, [_page(0), _page(1), _page(2, issues=(glare,))], required=REQUIRED, review_below=0.9)
+    assert [(r.page, r.fields) for r in out] == [(1, ("lessor_name",)), (2, ("monthly_rent", "lease_start"))]
+    assert out[0].hint_zh.startswith("第2页：出租人姓名识别不可靠，请核对")
+    assert out[1].hint_zh == "第3页：月租金、租赁起始日期识别不可靠，" + glare.message_zh
+
+
+def test_required_fields_found_nowhere_have_no_page() -> None:
+    fields = _fields(lessor_name=(0.97, 0))
+    (missing,) = reshoot_requests(fields, [_page(0), _page(1)], required=REQUIRED, review_below=0.9)
+    assert missing.page is None and missing.fields == ("lessee_name", "monthly_rent")
+    assert missing.hint_zh.startswith("未识别到承租人姓名、月租金")
+
+
+def test_a_text_layer_pdf_is_never_asked_for_again() -> None:
+    fields = _fields(lessor_name=(0.5, 0))
+    assert reshoot_requests(fields, [_page(0, text_layer=True)], required=REQUIRED, review_below=0.9) == ()
+
+
+def test_the_document_json_carries_the_list() -> None:
+    request = ReshootRequest(2, ("lessee_name",), "第3页：承租人姓名识别不可靠")
+    doc = ExtractedDocument("rental_agreement", {}, ("a.jpg",), reshoot=(request,))
+    assert doc.to_json()["reshoot"] == [
+        {"page": 2, "fields": ["lessee_name"], "hint_zh": "第3页：承租人姓名识别不可靠"}
+    ]
+
+
+def test_a_field_the_clerk_corrected_leaves_the_stored_list() -> None:
+    from pipeline.case_views import _still_open
+
+    stored = [
+        {"page": 1, "fields": ["lessor_name", "lessee_name"], "hint_zh": "h"},
+        {"page": 2, "fields": ["monthly_rent"], "hint_zh": "g"},
+    ]
+    assert list(_still_open(stored, {"monthly_rent": object(), "lessor_name": object()})) == [
+        ReshootRequest(1, ("lessee_name",), "h")
+    ]
