@@ -81,8 +81,10 @@ def build_document(
     doc_type: str | None,
     engine: OcrEngine,
     capture_ms: float,
+    review_below: float | None = None,
 ) -> ExtractedDocument:
-    """Classify (unless the type is given) and extract fields from pages already read."""
+    """Classify (unless the type is given) and extract fields from pages already read. ``review_below`` is the
+    confidence under which a value goes on the reshoot list (the configured one when None)."""
     ocr_pages = [r.ocr for r in reads]
     t0 = time.perf_counter()
     if doc_type is None:
@@ -121,7 +123,7 @@ def build_document(
             fields,
             pages,
             required=extractor_for(doc_type).required_fields if doc_type != "unknown" else (),
-            review_below=get_settings().ocr.review_below,
+            review_below=get_settings().ocr.review_below if review_below is None else review_below,
         ),
     )
 
@@ -155,7 +157,12 @@ def extract_files(
         capture_ms = (time.perf_counter() - t0) * 1000
         reads = [read_page(p.with_(index=i), engine) for i, p in enumerate(pages)]
         yield build_document(
-            reads, sources=[f.name for f in files], doc_type=doc_type, engine=engine, capture_ms=capture_ms
+            reads,
+            sources=[f.name for f in files],
+            doc_type=doc_type,
+            engine=engine,
+            capture_ms=capture_ms,
+            review_below=settings.ocr.review_below,
         )
         return
     for f in files:
@@ -168,5 +175,10 @@ def extract_files(
         for group in groups:
             reads = [read_page(p.with_(index=i), engine) for i, p in enumerate(group)]
             yield build_document(
-                reads, sources=[f.name], doc_type=doc_type, engine=engine, capture_ms=capture_ms / len(groups)
+                reads,
+                sources=[f.name],
+                doc_type=doc_type,
+                engine=engine,
+                capture_ms=capture_ms / len(groups),
+                review_below=settings.ocr.review_below,
             )

@@ -232,7 +232,14 @@ def process_file(svc: CaseServices, claim: Claim) -> ItemOutcome:
     if not groups:
         raise InputError("no page could be read from this file", message_zh="未能从文件中读取任何页面")
     docs = [
-        build_document(g, sources=[claim.filename], doc_type=None, engine=engine, capture_ms=capture_ms / len(groups))
+        build_document(
+            g,
+            sources=[claim.filename],
+            doc_type=None,
+            engine=engine,
+            capture_ms=capture_ms / len(groups),
+            review_below=svc.settings.ocr.review_below,
+        )
         for g in groups
     ]
     result = {

@@ -83,7 +83,12 @@ def extract_pages_of_one(
         reads.extend(ReadPage(r.page, r.ocr, 0.0) if hit else r for r in file_reads)
     renumbered = [ReadPage(r.page.with_(index=i), r.ocr, r.ms) for i, r in enumerate(reads)]
     return build_document(
-        renumbered, sources=[f.name for f in files], doc_type=doc_type, engine=engine, capture_ms=capture_total
+        renumbered,
+        sources=[f.name for f in files],
+        doc_type=doc_type,
+        engine=engine,
+        capture_ms=capture_total,
+        review_below=settings.ocr.review_below,
     )
 
 
@@ -102,6 +107,7 @@ def extract_file(
             doc_type=doc_type,
             engine=engine,
             capture_ms=capture_ms / len(groups),
+            review_below=settings.ocr.review_below,
         )
         for group in groups
     ]

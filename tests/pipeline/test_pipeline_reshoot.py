@@ -62,3 +62,28 @@ def test_a_field_the_clerk_corrected_leaves_the_stored_list() -> None:
     assert list(_still_open(stored, {"monthly_rent": object(), "lessor_name": object()})) == [
         ReshootRequest(1, ("lessee_name",), "h")
     ]
+
+
+def test_build_document_lists_by_the_threshold_it_is_given() -> None:
+    from domain.models import OcrPage, Page, TextLine
+    from pipeline.extract import ReadPage, build_document
+    from pipeline.package_reads import RecordedEngine
+
+    lines = (
+        TextLine("出租人（甲方）：钱多多", 0.85, (100, 100, 320, 120)),
+        TextLine("承租人（乙方）：孙丽", 0.99, (100, 140, 300, 160)),
+    )
+    read = ReadPage(Page(0, "p1.jpg", 1000, 1414), OcrPage(lines, 1000, 1414, "test"), 1.0)
+
+    def listed(review_below: float) -> set[str]:
+        doc = build_document(
+            [read],
+            sources=["p1.jpg"],
+            doc_type="rental_agreement",
+            engine=RecordedEngine("test"),
+            capture_ms=0,
+            review_below=review_below,
+        )
+        return {f for r in doc.reshoot if r.page == 0 for f in r.fields}
+
+    assert "lessor_name" in listed(0.9) and "lessor_name" not in listed(0.8)
