@@ -11,13 +11,13 @@ Order of work, so that a crash or a bad input never leaves a half-stored documen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from capture.sniff import sniff
-from domain.errors import InputError
+from domain.errors import Conflict, InputError, NotFound
 from domain.models import ExtractedDocument
 from extractors.engines import get_engine
 from pipeline import idempotency
@@ -27,9 +27,9 @@ from pipeline.cases import CASE_WRITERS, CaseServices, _audit, _replay_after_rac
 from pipeline.extract import InputFile, extract_files
 from pipeline.idempotency import Outcome
 from pipeline.keys import Principal
-from pipeline.page_reads import extract_file, extract_pages_of_one
+from pipeline.page_reads import extract_file, extract_pages_of_one, read_file, reads_per_file
 from storage.blobs import sha256_hex
-from storage.models import Document, DocumentFile, Extraction
+from storage.models import Document, DocumentFile, Extraction, ReplacedDocumentFile, utcnow
 from storage.repositories import (
     current_extraction,
     ensure_blob_row,
@@ -118,8 +118,165 @@ def add_document(
         ]
     if not extracted:
         raise InputError("no page could be read from this file", message_zh="未能从文件中读取任何页面")
-    svc.blobs.put(data)  # durable before any row names it
+    return _store(
+        svc,
+        principal=principal,
+        case_id=case_id,
+        data=data,
+        sha=sha,
+        kind=kind,
+        scope=scope,
+        key=key,
+        req=req,
+        action="document.upload",
+        write=lambda s, case: (
+            _add_new_documents(s, case_id=case.id, principal=principal, name=name, sha=sha, extracted=extracted)
+            if append_to is None
+            else [
+                _append_page(
+                    s,
+                    case_id=case.id,
+                    document_id=append_to,
+                    principal=principal,
+                    name=name,
+                    sha=sha,
+                    extracted=extracted[0],
+                )
+            ]
+        ),
+    )
 
+
+def replace_page(
+    svc: CaseServices,
+    *,
+    principal: Principal,
+    case_id: str,
+    document_id: str,
+    page: int,
+    filename: str | None,
+    data: bytes,
+    idempotency_key: str | None = None,
+) -> Outcome:
+    """The clerk photographs page ``page`` (0-based, as in ``reshoot``) again: the new picture takes the old one's
+    place, the document is read again over all its pages, and the old picture stays on record."""
+    principal.require(*CASE_WRITERS)
+    name = _safe_name(filename)
+    key = idempotency.check_key(idempotency_key)
+    sha = sha256_hex(data)
+    scope = f"document.replace_page:{case_id[:64]}"
+    req = idempotency.request_hash(sha=sha, document_id=document_id, page=page)
+
+    with svc.db.session() as s:
+        case = get_case(s, case_id, branch=principal.branch)
+        if (done := idempotency.replay(s, principal=principal, scope=scope, key=key, req_hash=req)) is not None:
+            for d in done.body.get("documents", []):
+                _audit(s, principal, "document.page_replace_replay", "document", d["id"], case_id=case.id)
+            return done
+        ensure_open(case)
+        target = get_document(s, document_id, case_id=case.id)
+        doc_type = target.doc_type if target.doc_type != "unknown" else None
+        files = document_files(svc, target)
+        file_shas = [f.blob_sha256 for f in target.files]
+        part_of_first = target.part_index
+
+    kind = sniff(data)
+    engine = svc.engine or get_engine(settings=svc.settings.ocr)
+
+    def read() -> tuple[int, ExtractedDocument]:
+        position = _file_holding_page(files, page, part_of_first=part_of_first, engine=engine, settings=svc.settings)
+        new_reads, _, _ = read_file(InputFile(name, data), engine=engine, settings=svc.settings)
+        if len(new_reads) != 1:
+            raise InputError(
+                f"a page is replaced by one picture of one page; this file reads as {len(new_reads)}",
+                message_zh="重拍的页面应为一张只含该页的照片",
+            )
+        files_now = [*files[:position], InputFile(name, data), *files[position + 1 :]]
+        # A frame that held several cards keeps naming its card only while it is still the first file.
+        first = part_of_first if position != 0 else None
+        return position, extract_pages_of_one(
+            files_now, part_of_first=first, doc_type=doc_type, engine=engine, settings=svc.settings
+        )
+
+    position, extracted = svc.offload(read)
+
+    def write(s, case) -> list[Document]:  # type: ignore[no-untyped-def]
+        doc = get_document(s, document_id, case_id=case.id)
+        if [f.blob_sha256 for f in doc.files] != file_shas:
+            raise Conflict(
+                "the document changed while the page was being read; send the picture again",
+                message_zh="材料在识别期间已被修改，请重新上传该页",
+            )
+        old = doc.files[position]
+        s.add(
+            ReplacedDocumentFile(
+                document_id=doc.id,
+                position=position,
+                blob_sha256=old.blob_sha256,
+                filename=old.filename,
+                added_at=old.created_at,
+                replaced_by=principal.key_id,
+            )
+        )
+        old.blob_sha256, old.filename, old.created_at = sha, name, utcnow()
+        version = current_extraction(doc).version + 1
+        s.add(_new_extraction(doc, extracted, version=version, reason="page_replaced", by=principal.key_id))
+        doc.doc_type = extracted.doc_type
+        return [doc]
+
+    return _store(
+        svc,
+        principal=principal,
+        case_id=case_id,
+        data=data,
+        sha=sha,
+        kind=kind,
+        scope=scope,
+        key=key,
+        req=req,
+        action="document.page_replace",
+        write=write,
+        status=200,
+        detail={"page": page},
+    )
+
+
+def _file_holding_page(files: Sequence[InputFile], page: int, *, part_of_first: int | None, engine, settings) -> int:  # type: ignore[no-untyped-def]
+    """Which file holds page ``page``; refused when it holds others too (a PDF or TIFF is sent again whole)."""
+    start = 0
+    per_file = reads_per_file(files, part_of_first=part_of_first, engine=engine, settings=settings)
+    for position, (reads, _, _) in enumerate(per_file):
+        if page < start + len(reads):
+            if len(reads) != 1:
+                raise Conflict(
+                    f"page {page} is one of the {len(reads)} pages of {files[position].name!r}; "
+                    "upload that file again as a new document",
+                    message_zh="该页属于一个多页文件，请将整个文件重新上传",
+                )
+            return position
+        start += len(reads)
+    raise NotFound(f"the document has {start} pages; there is no page {page}", message_zh="该页不存在")
+
+
+def _store(
+    svc: CaseServices,
+    *,
+    principal: Principal,
+    case_id: str,
+    data: bytes,
+    sha: str,
+    kind: str,
+    scope: str,
+    key: str | None,
+    req: str,
+    action: str,
+    write: Callable[[Any, Any], list[Document]],
+    status: int = 201,
+    detail: dict[str, Any] | None = None,
+) -> Outcome:
+    """Blob first (durable before any row names it), then one transaction: the rows ``write`` adds, the new check
+    report, the audit rows and the idempotency record."""
+    svc.blobs.put(data)
     try:
         with svc.db.session() as s:
             case = get_case_for_update(s, case_id, branch=principal.branch)
@@ -127,22 +284,7 @@ def add_document(
             ensure_blob_row(
                 s, sha256=sha, size=len(data), content_type=f"image/{kind}" if kind != "pdf" else "application/pdf"
             )
-            if append_to is None:
-                docs = _add_new_documents(
-                    s, case_id=case.id, principal=principal, name=name, sha=sha, extracted=extracted
-                )
-            else:
-                docs = [
-                    _append_page(
-                        s,
-                        case_id=case.id,
-                        document_id=append_to,
-                        principal=principal,
-                        name=name,
-                        sha=sha,
-                        extracted=extracted[0],
-                    )
-                ]
+            docs = write(s, case)
             s.flush()
             s.expire_all()  # collections loaded before the inserts are stale: read the case afresh
             case = get_case(s, case.id, branch=principal.branch, with_documents=True)
@@ -153,8 +295,8 @@ def add_document(
                 "check_report": report_view(report),
             }
             for d in docs:
-                _audit(s, principal, "document.upload", "document", d.id, case_id=case.id, doc_type=d.doc_type)
-            outcome = Outcome(201, body)
+                _audit(s, principal, action, "document", d.id, case_id=case.id, doc_type=d.doc_type, **(detail or {}))
+            outcome = Outcome(status, body)
             idempotency.remember(s, principal=principal, scope=scope, key=key, req_hash=req, outcome=outcome)
             return outcome
     except IntegrityError:

@@ -62,6 +62,25 @@ def read_file(file: InputFile, *, engine: OcrEngine, settings: Settings) -> tupl
     return reads, capture_ms, False
 
 
+def _several_cards(file: InputFile, reads: Sequence[ReadPage]) -> bool:
+    """A camera frame that held several cards: each card is its own document (a PDF's pages are one)."""
+    return len(reads) > 1 and all(r.page.origin == "camera" and r.page.source == file.name for r in reads)
+
+
+def reads_per_file(
+    files: Sequence[InputFile], *, part_of_first: int | None, engine: OcrEngine, settings: Settings
+) -> list[tuple[list[ReadPage], float, bool]]:
+    """The pages each file gives one document, read (or taken from the cache): (reads, capture ms, cache hit).
+    ``part_of_first`` picks one card when the first file was a frame holding several."""
+    out = []
+    for n, f in enumerate(files):
+        reads, capture_ms, hit = read_file(f, engine=engine, settings=settings)
+        if n == 0 and part_of_first is not None and _several_cards(f, reads):
+            reads = [reads[min(part_of_first, len(reads) - 1)]]
+        out.append((reads, capture_ms, hit))
+    return out
+
+
 def extract_pages_of_one(
     files: Sequence[InputFile],
     *,
@@ -74,11 +93,10 @@ def extract_pages_of_one(
     when the first file was a frame holding several (each is its own document)."""
     reads: list[ReadPage] = []
     capture_total = 0.0
-    for n, f in enumerate(files):
-        file_reads, capture_ms, hit = read_file(f, engine=engine, settings=settings)
+    for file_reads, capture_ms, hit in reads_per_file(
+        files, part_of_first=part_of_first, engine=engine, settings=settings
+    ):
         capture_total += capture_ms
-        if n == 0 and part_of_first is not None and len(file_reads) > 1:
-            file_reads = [file_reads[min(part_of_first, len(file_reads) - 1)]]
         # Pages read earlier cost nothing now: their OCR time is not this request's.
         reads.extend(ReadPage(r.page, r.ocr, 0.0) if hit else r for r in file_reads)
     renumbered = [ReadPage(r.page.with_(index=i), r.ocr, r.ms) for i, r in enumerate(reads)]
@@ -98,8 +116,7 @@ def extract_file(
     """As ``extract_files`` for one file (several cards in one camera frame are separate documents; the pages of a
     PDF or TIFF are one), leaving its pages in the cache for pages appended later."""
     reads, capture_ms, _ = read_file(file, engine=engine, settings=settings)
-    split = len(reads) > 1 and all(r.page.origin == "camera" and r.page.source == file.name for r in reads)
-    groups = [[r] for r in reads] if split else [reads]
+    groups = [[r] for r in reads] if _several_cards(file, reads) else [reads]
     return [
         build_document(
             [ReadPage(r.page.with_(index=i), r.ocr, r.ms) for i, r in enumerate(group)],

@@ -135,6 +135,22 @@ class DocumentFile(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class ReplacedDocumentFile(Base):
+    """A page's earlier picture, kept on record when the clerk photographs the page again: the document now
+    reads the new one (same position), and nothing the applicant handed over is lost."""
+
+    __tablename__ = "replaced_document_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    filename: Mapped[str] = mapped_column(String(255))
+    added_at: Mapped[dt.datetime] = mapped_column()  # when this picture was first uploaded
+    replaced_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    replaced_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+
+
 class Extraction(Base):
     """One reading of a document by one engine version. The highest version is the current one."""
 
@@ -147,7 +163,7 @@ class Extraction(Base):
     engine: Mapped[str] = mapped_column(String(200))
     doc_type: Mapped[str] = mapped_column(String(40))
     result: Mapped[dict[str, Any]] = mapped_column()  # ExtractedDocument.to_json()
-    reason: Mapped[str] = mapped_column(String(40))  # upload | page_added | reprocess
+    reason: Mapped[str] = mapped_column(String(40))  # upload | page_added | page_replaced | reprocess
     created_by: Mapped[str | None] = mapped_column(String(64))  # API key id, or a job id
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -117,6 +117,39 @@ def upload_document(
     return _respond(outcome, UploadResult)
 
 
+@router.put(
+    "/{case_id}/documents/{document_id}/pages/{page}",
+    response_model=UploadResult,
+    summary="Photograph a page again (as the document's reshoot list asks): the new picture replaces the old one, "
+    "which is kept on record; the document is read again and the checks re-run",
+    responses=problems(400, 401, 403, 404, 409, 413, 415, 422, 503),
+)
+def replace_page(
+    request: Request,
+    case_id: CaseId,
+    document_id: Annotated[str, Path(max_length=64)],
+    page: Annotated[int, Path(ge=0, le=10_000, description="0-based, as `page` in the document's `reshoot` list")],
+    principal: AuthDep,
+    services: ServicesDep,
+    file: Annotated[UploadFile, File(description="a new camera frame of that one page")],
+    idempotency_key: IdempotencyKey = None,
+):
+    outcome = case_upload.replace_page(
+        services,
+        principal=principal,
+        case_id=case_id,
+        document_id=document_id,
+        page=page,
+        filename=file.filename,
+        data=file.file.read(),
+        idempotency_key=idempotency_key,
+    )
+    if not outcome.replayed:
+        for d in outcome.body["documents"]:
+            request.app.state.metrics.observe_extraction(d["doc_type"], d["extraction"]["timing_ms"])
+    return _respond(outcome, UploadResult)
+
+
 @router.patch(
     "/{case_id}/documents/{document_id}/fields/{field_name}",
     response_model=CorrectionResult,

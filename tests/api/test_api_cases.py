@@ -154,3 +154,29 @@ def test_metrics_expose_request_and_stage_latency_and_queue_depth(client, upload
     assert 'docintel_http_request_duration_seconds_count{method="POST",route="/v1/cases/{case_id}/documents"' in text
     assert 'docintel_extraction_stage_duration_seconds_count{stage="ocr"}' in text
     assert "docintel_ocr_queue_depth" in text
+
+
+def test_a_page_photographed_again_replaces_the_old_picture(client, counter, truth):
+    r = client.post("/v1/cases", json={"business_type": "retirement_withdrawal"}, headers=counter)
+    case_id = r.json()["id"]
+    first, second = "idcard_0000_easy_front.jpg", "idcard_0001_medium_front.jpg"
+    r = client.post(
+        f"/v1/cases/{case_id}/documents",
+        files={"file": (first, (SAMPLES / first).read_bytes(), "image/jpeg")},
+        headers=counter,
+    )
+    doc_id = r.json()["documents"][0]["id"]
+    url = f"/v1/cases/{case_id}/documents/{doc_id}/pages"
+    again = {"file": (second, (SAMPLES / second).read_bytes(), "image/jpeg")}
+    r = client.put(f"{url}/0", files=again, headers=counter)
+    assert r.status_code == 200, r.text
+    doc = r.json()["documents"][0]
+    assert doc["fields"]["id_number"]["value"] == truth[second][0]["fields"]["id_number"]
+    assert doc["fields"]["id_number"]["machine"]["file"] == second
+    assert [v["reason"] for v in doc["versions"]] == ["upload", "page_replaced"]
+    r = client.put(f"{url}/3", files=again, headers=counter)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")
+    r = client.put(f"{url}/0", files={"file": ("x.jpg", b"not a picture", "image/jpeg")}, headers=counter)
+    assert 400 <= r.status_code < 500 and r.headers["content-type"].startswith("application/problem+json")
+    r = client.put(f"/v1/cases/{case_id}/documents/nope/pages/0", files=again, headers=counter)
+    assert r.status_code == 404

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from config.settings import Settings, StorageSettings
-from domain.errors import NotFound
+from domain.errors import Conflict, NotFound
 from extractors.engines import get_engine
 from pipeline import case_upload, cases
 from pipeline.cases import CaseFinalized, CaseServices
@@ -21,7 +21,7 @@ from pipeline.keys import Principal, Role, create_api_key
 from storage import migrate
 from storage.blobs import LocalBlobStore, sha256_hex
 from storage.db import Database
-from storage.models import Document, DocumentFile, Extraction, FieldCorrection
+from storage.models import Document, DocumentFile, Extraction, FieldCorrection, ReplacedDocumentFile
 from storage.testing import find_pg_bin, shared_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -229,3 +229,85 @@ def test_a_finalized_case_refuses_changes(services):
         case_upload.add_document(services, principal=who, case_id=case_id, filename="a.jpg", data=b"\xff\xd8\xff\xe0")
     with pytest.raises(CaseFinalized):
         cases.set_facts(services, principal=who, case_id=case_id, facts={"bank_card_number": "6222020200112233445"})
+
+
+def test_a_page_photographed_again_replaces_the_old_picture_which_stays_on_record(services, filled):
+    s, who, case_id = filled["sample"], filled["who"], filled["case_id"]
+    contract = s.documents[2]
+    details = cases.get_case_details(services, principal=who, case_id=case_id)
+    doc = details["documents"][2]
+    before = {n: f["value"] for n, f in doc["fields"].items()}
+    on_second_page = sorted(n for n, f in doc["fields"].items() if f["machine"]["page"] == 1 and f["value"])
+    assert on_second_page  # the test needs a value that only the second page gives
+    card_name, card_frame = s.documents[0].files[0]
+
+    # Something else entirely in place of page 2: its values go, page 1's stay, the old picture is kept.
+    out = case_upload.replace_page(
+        services, principal=who, case_id=case_id, document_id=doc["id"], page=1, filename=card_name, data=card_frame
+    )
+    assert out.status == 200
+    fields = out.body["documents"][0]["fields"]
+    assert all(fields.get(n, {}).get("value") != before[n] for n in on_second_page)
+    assert all(fields[n]["value"] == before[n] for n, f in doc["fields"].items() if f["machine"]["page"] == 0)
+    with services.db.session() as session:
+        row = session.scalars(select(Document).where(Document.id == doc["id"])).one()
+        assert [f.blob_sha256 for f in row.files] == [sha256_hex(contract.files[0][1]), sha256_hex(card_frame)]
+        kept = session.scalars(select(ReplacedDocumentFile).where(ReplacedDocumentFile.document_id == doc["id"])).all()
+        assert [(k.position, k.blob_sha256, k.filename) for k in kept] == [
+            (1, sha256_hex(contract.files[1][1]), contract.files[1][0])
+        ]
+        assert services.blobs.get(kept[0].blob_sha256) == contract.files[1][1]
+        assert [e.reason for e in row.extractions][-1] == "page_replaced"
+
+    # The right page again: every value is back.
+    out = case_upload.replace_page(
+        services,
+        principal=who,
+        case_id=case_id,
+        document_id=doc["id"],
+        page=1,
+        filename=contract.files[1][0],
+        data=contract.files[1][1],
+    )
+    assert {n: f["value"] for n, f in out.body["documents"][0]["fields"].items()} == before
+
+    with pytest.raises(NotFound):
+        case_upload.replace_page(
+            services,
+            principal=who,
+            case_id=case_id,
+            document_id=doc["id"],
+            page=2,
+            filename="p.jpg",
+            data=contract.files[1][1],
+        )
+
+
+def test_appending_to_a_multi_page_pdf_keeps_all_its_pages(services):
+    import random
+
+    from samples.generator.contracts import make_contract
+
+    who = _principal(services, "P3")
+    case_id = cases.create_case(
+        services, principal=who, business_type="purchase_withdrawal", business_date="2025-06-01"
+    ).body["id"]
+    pdf = make_contract(
+        random.Random(3), doc_type="purchase_contract", template="gf2014", form="text_pdf", difficulty="easy", name="c"
+    )
+    ((name, data),) = pdf.files
+    first = case_upload.add_document(services, principal=who, case_id=case_id, filename=name, data=data)
+    doc = first.body["documents"][0]
+    frame = make_contract(
+        random.Random(3), doc_type="purchase_contract", template="gf2014", form="camera", difficulty="easy", name="c"
+    ).files[-1]
+    out = case_upload.add_document(
+        services, principal=who, case_id=case_id, filename=frame[0], data=frame[1], append_to=doc["id"]
+    )
+    pages = out.body["documents"][0]["extraction"]["pages"]
+    assert len(pages) == pdf.pages + 1, "every page of the PDF is still read after a page is appended"
+    # A page inside a PDF is not replaced on its own: the PDF is sent again whole.
+    with pytest.raises(Conflict):
+        case_upload.replace_page(
+            services, principal=who, case_id=case_id, document_id=doc["id"], page=0, filename=frame[0], data=frame[1]
+        )
