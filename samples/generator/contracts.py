@@ -138,12 +138,15 @@ def make_contract(
     return ContractSample(doc_type, template, form, difficulty, truth, files, pages, pdf)
 
 
-def reshoot(sample: ContractSample, pages: set[int], rng: random.Random) -> ContractSample:
+def reshoot(
+    sample: ContractSample, pages: set[int], rng: random.Random, *, difficulty: str | None = None
+) -> ContractSample:
     """The same camera sample with ``pages`` (0-based) photographed again, as a clerk does when asked to:
-    same paper, same camera and difficulty, a new picture."""
+    same paper and camera, a new picture — under the sample's own conditions unless ``difficulty`` says how
+    the clerk changed them."""
     if sample.form != "camera":
         raise ValueError("only camera frames can be photographed again")
-    again = camera_frames(sample.printed, rng, sample.difficulty)
+    again = camera_frames(sample.printed, rng, difficulty or sample.difficulty)
     files = tuple((name, again[i] if i in pages else data) for i, (name, data) in enumerate(sample.files))
     return replace(sample, files=files)
 

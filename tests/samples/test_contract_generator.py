@@ -133,6 +133,9 @@ def test_a_reshoot_replaces_only_the_named_pages() -> None:
     assert [n for n, _ in again.files] == [n for n, _ in s.files] and again.truth == s.truth
     assert again.files[0][1] != s.files[0][1] and again.files[0][1][:3] == b"\xff\xd8\xff"
     assert again.files[1:] == s.files[1:]
+    # A clerk who follows the hint changes the conditions: same draws, another preset, another picture.
+    steadier = reshoot(s, {0}, random.Random(9), difficulty="easy")
+    assert steadier.files[0][1] not in (again.files[0][1], s.files[0][1]) and steadier.files[1:] == s.files[1:]
     with pytest.raises(ValueError):
         reshoot(
             make_contract(
