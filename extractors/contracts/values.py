@@ -14,7 +14,10 @@ _NAME = re.compile(rf"[{_CJK}]{{1,4}}(?:·[{_CJK}]{{1,8}})?")
 _COMPANY = re.compile(rf"[{_CJK}()A-Za-z0-9]{{4,40}}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|中心|合作社)")
 _LEAD = re.compile(r"^[\s:_]*")
 _ID = re.compile(r"(?<![0-9A-Za-z])([1-9][0-9Oo]{16}[0-9Xx×])(?![0-9])")
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+# 年 and 月 may come with a stray separator that blur or a filled blank left beside them (2019年-07月01日).
+_DATE = re.compile(
+    r"((?:19|20)\d{2})\s*(?:年\s*[\-/.]?|[\-/.])\s*(\d{1,2})\s*(?:月\s*[\-/.]?|[\-/.])\s*(\d{1,2})\s*日?"
+)
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "o": 0}
 _CN_DATE = re.compile(
     r"([〇零一二三四五六七八九Oo]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"

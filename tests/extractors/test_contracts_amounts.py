@@ -63,6 +63,9 @@ def test_capitals_are_normalised_and_found_across_a_wrap() -> None:
 def test_dates_in_every_printed_form() -> None:
     text = "2024年3月1日、2024-03-02、2024/3/3、2024.03.04、二〇二四年三月十五日、2024年2月30日"
     assert [d[0] for d in find_dates(text)] == ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04", "2024-03-15"]
+    # a stray separator beside 年 or 月, as a filled blank photographed under blur leaves it
+    assert [d[0] for d in find_dates("签订日期：2019年-07月01日、2020年1月.5日")] == ["2019-07-01", "2020-01-05"]
+    assert find_dates("2019--07--01") == []
 
 
 def test_names_id_numbers_areas_addresses_and_numbers() -> None:
