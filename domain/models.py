@@ -70,6 +70,9 @@ class QualityReport:
         }
 
 
+Candidates = tuple[tuple[str, float], ...]
+
+
 @dataclass(frozen=True)
 class TextLine:
     """One line of text with where it stands. From an OCR engine or a PDF text layer."""
@@ -78,6 +81,10 @@ class TextLine:
     confidence: float
     bbox: BBox
     polygon: tuple[tuple[float, float], ...] | None = None
+    # Per character of ``text``, what the recogniser also considered there: (character, probability), best
+    # first. Lets a reader whose value can only hold a few characters (大写 amounts) pick the likeliest of
+    # those. None when the engine cannot tell (Tesseract, PDF text layers).
+    candidates: tuple[Candidates, ...] | None = None
 
     @property
     def cx(self) -> float:

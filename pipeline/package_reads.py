@@ -90,13 +90,26 @@ def read_to_json(r: ReadPage) -> dict[str, Any]:
         "phash": p.phash,
         "transforms": list(p.transforms),
         "engine": r.ocr.engine,
-        "lines": [[ln.text, round(ln.confidence, 4), [round(v, 1) for v in ln.bbox]] for ln in r.ocr.lines],
+        "lines": [_line_json(ln) for ln in r.ocr.lines],
         "ms": round(r.ms, 1),
     }
 
 
+def _line_json(ln: TextLine) -> list[Any]:
+    out: list[Any] = [ln.text, round(ln.confidence, 4), [round(v, 1) for v in ln.bbox]]
+    if ln.candidates is not None:
+        out.append([[[c, p] for c, p in cands] for cands in ln.candidates])
+    return out
+
+
+def _line(d: list[Any]) -> TextLine:
+    text, conf, bbox = d[:3]
+    cands = tuple(tuple((c, p) for c, p in per_char) for per_char in d[3]) if len(d) > 3 else None
+    return TextLine(text, conf, tuple(bbox), candidates=cands)
+
+
 def read_from_json(d: dict[str, Any]) -> ReadPage:
-    lines = tuple(TextLine(text, conf, tuple(bbox)) for text, conf, bbox in d["lines"])
+    lines = tuple(_line(ln) for ln in d["lines"])
     page = Page(
         index=d["index"],
         source=d["source"],

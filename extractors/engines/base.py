@@ -44,11 +44,18 @@ def reading_order(lines: list, *, line_tol: float = 0.5) -> list:
     return [ln for row in rows for ln in sorted(row, key=lambda x: x.bbox[0])]
 
 
-def line_from_polygon(text: str, score: float, polygon) -> TextLine | None:
-    """A TextLine from an engine's quadrilateral; None for an empty reading."""
-    text = str(text).strip()
+def line_from_polygon(text: str, score: float, polygon, candidates: tuple | None = None) -> TextLine | None:
+    """A TextLine from an engine's quadrilateral; None for an empty reading. ``candidates`` (one entry per
+    character of ``text``) are trimmed with it."""
+    raw = str(text)
+    text = raw.strip()
     if not text:
         return None
+    if candidates is not None and len(candidates) == len(raw):
+        lead = len(raw) - len(raw.lstrip())
+        candidates = tuple(candidates[lead : lead + len(text)])
+    else:
+        candidates = None
     pts = np.asarray(polygon, dtype=float).reshape(-1, 2)
     bbox = (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
-    return TextLine(text, float(score), bbox, tuple((float(x), float(y)) for x, y in pts))
+    return TextLine(text, float(score), bbox, tuple((float(x), float(y)) for x, y in pts), candidates)

@@ -12,6 +12,7 @@ from config.settings import OcrSettings
 from domain.errors import ModelsMissing
 from domain.models import OcrPage
 from extractors.engines.base import OcrEngine, line_from_polygon, reading_order
+from extractors.engines.ctc_candidates import CandidateRecorder
 from extractors.engines.model_store import model_paths
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,20 @@ def build_paddleocr(settings: OcrSettings, paths=None):
     )
 
 
+def _record_candidates(ocr) -> bool:  # type: ignore[no-untyped-def]
+    """Puts a ``CandidateRecorder`` around the recogniser's CTC decoder. It reaches into PaddleX's pipeline
+    (pinned in requirements.lock); if another version is laid out differently, lines simply come without
+    candidates, and the test that asks for them fails."""
+    try:
+        rec = ocr.paddlex_pipeline._pipeline.text_rec_model
+        if not isinstance(rec.post_op, CandidateRecorder):
+            rec.post_op = CandidateRecorder(rec.post_op)
+        return True
+    except AttributeError:
+        log.warning("PaddleOCR's recogniser is not where docintel expects it: lines come without candidates")
+        return False
+
+
 class PaddleOcrEngine(OcrEngine):
     name = "paddle"
 
@@ -52,6 +67,7 @@ class PaddleOcrEngine(OcrEngine):
         for noisy in ("paddlex", "paddleocr"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
         self._ocr = build_paddleocr(settings, paths)
+        _record_candidates(self._ocr)
         self._version = f"paddleocr-onnx/{paths.det_name}+{paths.rec_name}@{paths.version}"
         # The paddlex pipeline keeps per-call state; one call at a time per instance.
         self._lock = threading.Lock()
@@ -64,5 +80,9 @@ class PaddleOcrEngine(OcrEngine):
         with self._lock:
             result = self._ocr.predict(image)[0]
         readings = zip(result["rec_texts"], result["rec_scores"], result["rec_polys"], strict=False)
-        lines = [ln for t, sc, poly in readings if (ln := line_from_polygon(t, sc, poly)) is not None]
+        lines = [
+            ln
+            for t, sc, poly in readings
+            if (ln := line_from_polygon(t, sc, poly, getattr(t, "candidates", None))) is not None
+        ]
         return OcrPage(tuple(reading_order(lines)), float(w), float(h), self.name)

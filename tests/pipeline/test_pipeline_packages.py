@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from config.settings import CaptureSettings, JobsSettings, Settings
@@ -84,6 +86,13 @@ def test_a_reading_survives_json():
     text_page = Page(index=0, source="c.pdf#1", width=595, height=842, unit="pt", origin="pdf_text", text_layer=(line,))
     back = read_from_json(read_to_json(ReadPage(text_page, OcrPage((line,), 595, 842, "pdf_text_layer"), 1.0)))
     assert back.page.text_layer == (line,) and back.page.unit == "pt"
+    # The recogniser's candidates come back too: a resumed package reads its 大写 amounts as a fresh one does.
+    cands = ((("姓", 0.9),), (("名", 0.8), ("各", 0.1)), ((" ", 0.99),), (("张", 0.7), ("弓", 0.2)), (("三", 1.0),))
+    with_cands = TextLine("姓名 张三", 0.97, (10.0, 20.0, 110.0, 40.0), candidates=cands)
+    back = read_from_json(
+        json.loads(json.dumps(read_to_json(ReadPage(page, OcrPage((with_cands,), 856, 540, "p"), 1))))
+    )
+    assert back.ocr.lines == (with_cands,)
 
 
 def _svc(**jobs) -> CaseServices:  # type: ignore[no-untyped-def]

@@ -1,0 +1,75 @@
+"""Per-character candidates from a CTC recogniser's output, kept beside the text it decoded.
+
+A greedy CTC decode keeps, for each character, only the class with the highest probability and throws the rest
+of the distribution away. For a value that can only hold a few characters — 大写 amounts are written with
+零壹贰叁肆伍陆柒捌玖拾佰仟万元角分整 — the runner-up is often the right one (贰 at 0.18 under 武 at 0.63 on a
+blurred hand-filled blank). This module keeps the top few classes at each decoded character's strongest frame,
+so extractors can choose among them without a second recognition pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from domain.models import Candidates
+
+TOP_K = 5
+MIN_PROBABILITY = 1e-3  # below this a class is noise, not a candidate
+
+
+class DecodedText(str):
+    """A decoded line that also carries its per-character candidates (survives the pipeline as a plain str)."""
+
+    candidates: tuple[Candidates, ...] | None = None
+
+
+def candidates_for(text: str, probs: np.ndarray, characters: Sequence[str], *, blank: int = 0) -> tuple | None:
+    """Candidates for each character of ``text`` from the T×C probabilities it was greedily decoded from;
+    None when the decode cannot be lined up with ``text`` (a class that spells several characters)."""
+    best = probs.argmax(axis=1)
+    starts = [t for t in range(len(best)) if best[t] != blank and (t == 0 or best[t] != best[t - 1])]
+    if len(starts) != len(text):
+        return None
+    peak_prob = probs.max(axis=1)
+    out = []
+    for n, t0 in enumerate(starts):
+        t1 = t0 + 1
+        while t1 < len(best) and best[t1] == best[t0]:
+            t1 += 1
+        peak = t0 + int(peak_prob[t0:t1].argmax())
+        row = probs[peak].astype(np.float64)
+        row[blank] = 0.0
+        top = np.argpartition(-row, TOP_K)[:TOP_K]
+        top = top[np.argsort(-row[top])]
+        picked = tuple((characters[i], round(float(row[i]), 4)) for i in top if row[i] >= MIN_PROBABILITY)
+        if not picked or picked[0][0] != text[n]:
+            return None
+        out.append(picked)
+    return tuple(out)
+
+
+class CandidateRecorder:
+    """Wraps a PaddleX ``CTCLabelDecode``: the same texts and scores, each text a ``DecodedText`` with
+    candidates. Anything it cannot line up is passed through unchanged."""
+
+    def __init__(self, decoder: Any) -> None:
+        self._decoder = decoder
+        self._characters = list(decoder.character)
+
+    def __call__(self, pred: Any, **kwargs: Any) -> tuple[list, list]:
+        texts, scores = self._decoder(pred, **kwargs)
+        probs = np.asarray(pred[0])
+        out = []
+        for text, p in zip(texts, probs, strict=False):
+            if isinstance(text, str):
+                decoded = DecodedText(text)
+                decoded.candidates = candidates_for(text, p, self._characters)
+                text = decoded
+            out.append(text)
+        return out, scores
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._decoder, name)
