@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from domain.models import BBox, OcrPage, TextLine
+from domain.models import BBox, Candidates, OcrPage, TextLine
 
 _CLAUSE_START = re.compile(r"^(\d{1,2}[.、)]|第[一二三四五六七八九十\d]+[条章])")
 _PAGE_FURNITURE = re.compile(
@@ -57,12 +57,30 @@ class Chars:
 
     text: str
     origin: tuple[tuple[int, TextLine, BBox] | None, ...]  # None for inserted separators
+    # Per character, the recogniser's candidates (see TextLine.candidates); () when none are known at all.
+    candidates: tuple[Candidates | None, ...] = ()
+
+    def _candidates(self) -> tuple[Candidates | None, ...]:
+        return self.candidates or (None,) * len(self.text)
 
     def __add__(self, other: Chars) -> Chars:
-        return Chars(self.text + other.text, self.origin + other.origin)
+        both = self._candidates() + other._candidates() if self.candidates or other.candidates else ()
+        return Chars(self.text + other.text, self.origin + other.origin, both)
 
     def __getitem__(self, s: slice) -> Chars:
-        return Chars(self.text[s], self.origin[s])
+        return Chars(self.text[s], self.origin[s], self.candidates[s] if self.candidates else ())
+
+    def constrained(self, allowed: str) -> tuple[str, int]:
+        """The text with each character that is not in ``allowed`` replaced by the likeliest of its candidates
+        that is, where the recogniser had one; and how many were replaced. Same length as ``text``."""
+        out, replaced = list(self.text), 0
+        for i, (ch, cands) in enumerate(zip(self.text, self._candidates(), strict=True)):
+            if ch in allowed or not cands:
+                continue
+            better = next((c for c, _ in cands if c in allowed), None)
+            if better is not None:
+                out[i], replaced = better, replaced + 1
+        return "".join(out), replaced
 
     def bbox(self, start: int = 0, end: int | None = None) -> tuple[int | None, BBox | None]:
         """Page and union box of the characters in [start, end) on the first page they touch."""
@@ -96,14 +114,21 @@ def line_chars(page: int, line: TextLine) -> Chars:
     width = x1 - x0
     text: list[str] = []
     origin: list = []
+    candidates: list[Candidates | None] = []
+    per_char = line.candidates if line.candidates is not None and len(line.candidates) == len(raw) else None
     pos = 0.0
-    for ch, w in zip(raw, weights, strict=True):
+    for i, (ch, w) in enumerate(zip(raw, weights, strict=True)):
         box = (x0 + width * pos / total, y0, x0 + width * (pos + w) / total, y1)
         pos += w
-        for n in normalise_char(ch):
+        normalised = normalise_char(ch)
+        cands = None
+        if per_char is not None and len(normalised) == 1:
+            cands = tuple((n, p) for c, p in per_char[i] if len(n := normalise_char(c)) == 1)
+        for n in normalised:
             text.append(n)
             origin.append((page, line, box))
-    return Chars("".join(text), tuple(origin))
+            candidates.append(cands)
+    return Chars("".join(text), tuple(origin), tuple(candidates) if per_char is not None else ())
 
 
 def group_rows(page_index: int, lines: Iterable[TextLine]) -> list[Row]:

@@ -21,6 +21,21 @@ _DIGITS = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
 _VARIANTS = str.maketrans("参叄貳陸萬億圓什伯染垫", "叁叁贰陆万亿元仟佰柒整")
 
 
+# What a 大写 amount's span may hold: the capitals, their accepted variants, and what is printed around them.
+WORDS_ALPHABET = CAPITALS + "参叄貳陸萬億" + "人民币大写:：()（） \n"
+_SPAN_END = re.compile(r"[)）,，。;；]")
+
+
+def constrained_span(text: str, *, max_skip: int = 16) -> tuple[int, int] | None:
+    """Where the 大写 words after an amount in figures must be, if anywhere: from its 大写 marker (or the
+    start) to the bracket or punctuation that closes it."""
+    marker = text.find("大写", 0, max_skip + 2)
+    start = marker + 2 if marker >= 0 else 0
+    end = _SPAN_END.search(text, start)
+    stop = end.start() if end is not None else len(text)
+    return (start, stop) if stop > start else None
+
+
 def two_places(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01'))}"
 

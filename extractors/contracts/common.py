@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
 
 from domain.models import Field, OcrPage
-from extractors.anchors import Layout, Value, label_pattern, one_char_misreads
-from extractors.contracts.amounts import parse_figure, parse_words
+from extractors.anchors import Chars, Layout, Value, label_pattern, one_char_misreads
+from extractors.contracts.amounts import (
+    WORDS_ALPHABET,
+    constrained_span,
+    parse_figure,
+    parse_words,
+    words_to_decimal,
+)
+
+DISAGREEING = 0.7  # an amount whose figures and 大写 do not say the same
 
 
 def with_ocr_variants(words: Sequence[str]) -> tuple[str, ...]:
@@ -98,10 +108,31 @@ def amount_with_words(
             value, start, end = found
             page, bbox = chars.bbox(start, end)
             figure = Value(value, chars.text[start:end], page, bbox, chars.confidence(start, end))
-            words = parse_words(chars.text[end:])
-            if words is None:
-                return figure, None
-            w, ws, we = words
-            wpage, wbox = chars.bbox(end + ws, end + we)
-            return figure, Value(w, chars.text[end + ws : end + we], wpage, wbox, chars.confidence(end + ws, end + we))
+            words = words_after(chars[end:], Decimal(value))
+            if words is not None and words_to_decimal(words.value) != Decimal(value):
+                # One of the two is misread (or the contract contradicts itself): both go to the reviewer.
+                figure = replace(figure, confidence=figure.confidence * DISAGREEING)
+                words = replace(words, confidence=words.confidence * DISAGREEING)
+            return figure, words
     return None, None
+
+
+def words_after(chars: Chars, figure: Decimal) -> Value | None:
+    """The 大写 form just after an amount in figures. Read as OCR gave it and, where the recogniser kept
+    candidates, once more with every character of the words' span that cannot stand in 大写 replaced by its
+    likeliest candidate that can (武→贰, 建→肆). A reading that agrees with the figures wins; failing that, the
+    reading as OCR gave it, and only then the replaced one (the caller lowers the confidence of an amount whose
+    two forms disagree; the checks compare them)."""
+    readings = [chars.text]
+    span = constrained_span(chars.text)
+    if span is not None and chars.candidates:
+        start, stop = span
+        fixed, replaced = chars[start:stop].constrained(WORDS_ALPHABET)
+        if replaced:
+            readings.append(chars.text[:start] + fixed + chars.text[stop:])
+    parsed = [found for text in readings if (found := parse_words(text)) is not None]
+    if not parsed:
+        return None
+    w, ws, we = next((f for f in parsed if words_to_decimal(f[0]) == figure), parsed[0])
+    page, bbox = chars.bbox(ws, we)
+    return Value(w, chars.text[ws:we], page, bbox, chars.confidence(ws, we))

@@ -322,3 +322,40 @@ def test_misread_labels_must_stand_clear_of_other_text() -> None:
     """Inside running text a one-off match is a different word, not a label."""
     f = purchase(page(line("本合同由出卖人与承受人：协商一致签订", 100, 100)))
     assert "buyer_name" not in f
+
+
+def _with_candidates(ln: TextLine, **at: tuple[tuple[str, float], ...]) -> TextLine:
+    """The line as an engine that kept candidates gives it: its own character first, plus ``at[char]``."""
+    cands = tuple(((ch, 0.6), *at.get(ch, ())) for ch in ln.text)
+    return TextLine(ln.text, ln.confidence, ln.bbox, candidates=cands)
+
+
+def test_chars_keep_candidates_through_normalisation_and_slicing() -> None:
+    chars = line_chars(0, _with_candidates(TextLine("Ａ武：", 0.9, (0, 0, 60, 10)), 武=(("贰", 0.3),)))
+    assert chars.text == "A武:" and chars.candidates[1] == (("武", 0.6), ("贰", 0.3))
+    assert chars[1:].constrained("贰:") == ("贰:", 1)
+    assert (chars + line_chars(0, TextLine("佰", 0.9, (0, 0, 10, 10))))[1:].constrained("贰佰:") == ("贰:佰", 1)
+    assert line_chars(0, TextLine("武", 0.9, (0, 0, 10, 10))).constrained("贰") == ("武", 0)  # none kept
+
+
+def test_capitals_read_as_look_alikes_are_taken_from_the_candidates() -> None:
+    misread = line("总价款为人民币2,461,853.20元（大写武佰建拾陆万壹仟捌佰伍拾叁元式角）。", 100, 100, conf=0.9)
+    f = purchase(page(_with_candidates(misread, 武=(("贰", 0.18),), 建=(("肆", 0.29),), 式=(("贰", 0.23),))))
+    assert f["total_price"].value == "2461853.20"
+    assert f["total_price_in_words"].value == "贰佰肆拾陆万壹仟捌佰伍拾叁元贰角"
+    assert f["total_price_in_words"].confidence == 0.9  # it agrees with the figures
+    # Without candidates only the tail reads as 大写: it disagrees with the figures, so both go to review.
+    f = purchase(page(misread))
+    assert f["total_price_in_words"].value == "拾陆万壹仟捌佰伍拾叁元整"
+    assert f["total_price_in_words"].confidence < 0.9 * 0.75 and f["total_price"].confidence < 0.9 * 0.75
+
+
+def test_candidate_words_that_disagree_with_the_figures_are_kept_at_lower_confidence() -> None:
+    misread = line("月租金为人民币6250.00元（大写：陆仟式佰伍拾元处），按月支付。", 100, 100, conf=0.9)
+    f = rental(page(_with_candidates(misread, 式=(("叁", 0.2),), 处=(("整", 0.05),), 按=(("元", 0.3),))))
+    assert f["monthly_rent_in_words"].value == "陆仟叁佰伍拾元整"
+    assert f["monthly_rent_in_words"].confidence < 0.9 * 0.75
+    # Text after the bracket is not touched: 按 stays (its 元 candidate would have spoiled nothing here anyway).
+    good = line("月租金：2800元/月（大写：贰仟捌佰元整）", 100, 100)
+    f = rental(page(_with_candidates(good, **{"/": (("元", 0.3),)})))
+    assert f["monthly_rent_in_words"].value == "贰仟捌佰元整" and f["monthly_rent"].value == "2800.00"
