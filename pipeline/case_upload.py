@@ -85,10 +85,8 @@ def add_document(
 
     with svc.db.session() as s:
         case = get_case(s, case_id, branch=principal.branch)
-        if (done := idempotency.replay(s, principal=principal, scope=scope, key=key, req_hash=req)) is not None:
-            # A replay shows the extracted personal data again: audited like the first answer.
-            for d in done.body.get("documents", []):
-                _audit(s, principal, "document.upload_replay", "document", d["id"], case_id=case.id)
+        done = _replay(s, principal, case.id, scope=scope, key=key, req=req, action="upload_replay")
+        if done is not None:
             return done
         ensure_open(case)
         earlier: list[InputFile] = []
@@ -169,9 +167,8 @@ def replace_page(
 
     with svc.db.session() as s:
         case = get_case(s, case_id, branch=principal.branch)
-        if (done := idempotency.replay(s, principal=principal, scope=scope, key=key, req_hash=req)) is not None:
-            for d in done.body.get("documents", []):
-                _audit(s, principal, "document.page_replace_replay", "document", d["id"], case_id=case.id)
+        done = _replay(s, principal, case.id, scope=scope, key=key, req=req, action="page_replace_replay")
+        if done is not None:
             return done
         ensure_open(case)
         target = get_document(s, document_id, case_id=case.id)
@@ -239,6 +236,16 @@ def replace_page(
         status=200,
         detail={"page": page},
     )
+
+
+def _replay(s, principal: Principal, case_id: str, *, scope: str, key, req: str, action: str) -> Outcome | None:  # type: ignore[no-untyped-def]
+    """The earlier answer to a retried key. A replay shows the extracted personal data again: audited like the
+    first answer."""
+    done = idempotency.replay(s, principal=principal, scope=scope, key=key, req_hash=req)
+    if done is not None:
+        for d in done.body.get("documents", []):
+            _audit(s, principal, f"document.{action}", "document", d["id"], case_id=case_id)
+    return done
 
 
 def _file_holding_page(files: Sequence[InputFile], page: int, *, part_of_first: int | None, engine, settings) -> int:  # type: ignore[no-untyped-def]

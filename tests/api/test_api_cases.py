@@ -168,8 +168,10 @@ def test_a_page_photographed_again_replaces_the_old_picture(client, counter, tru
     doc_id = r.json()["documents"][0]["id"]
     url = f"/v1/cases/{case_id}/documents/{doc_id}/pages"
     again = {"file": (second, (SAMPLES / second).read_bytes(), "image/jpeg")}
-    r = client.put(f"{url}/0", files=again, headers=counter)
+    r = client.put(f"{url}/0", files=again, headers={**counter, "Idempotency-Key": "reshoot-1"})
     assert r.status_code == 200, r.text
+    retry = client.put(f"{url}/0", files=again, headers={**counter, "Idempotency-Key": "reshoot-1"})
+    assert retry.headers.get("Idempotent-Replayed") == "true" and retry.json() == r.json()
     doc = r.json()["documents"][0]
     assert doc["fields"]["id_number"]["value"] == truth[second][0]["fields"]["id_number"]
     assert doc["fields"]["id_number"]["machine"]["file"] == second
