@@ -30,21 +30,26 @@ def candidates_for(text: str, probs: np.ndarray, characters: Sequence[str], *, b
     """Candidates for each character of ``text`` from the T×C probabilities it was greedily decoded from;
     None when the decode cannot be lined up with ``text`` (a class that spells several characters)."""
     best = probs.argmax(axis=1)
-    starts = [t for t in range(len(best)) if best[t] != blank and (t == 0 or best[t] != best[t - 1])]
-    if len(starts) != len(text):
+    change = np.r_[True, best[1:] != best[:-1]]
+    runs = np.flatnonzero(change)  # every run of one class, blanks included
+    emitted = runs[best[runs] != blank]
+    if len(emitted) != len(text):
         return None
+    if not len(emitted):
+        return ()
+    # The strongest frame of each emitted run: its class is the character; the rest of that frame are candidates.
+    ends = np.r_[runs[1:], len(best)]
+    run_end = ends[np.searchsorted(runs, emitted)]
     peak_prob = probs.max(axis=1)
+    peaks = np.array([t0 + int(peak_prob[t0:t1].argmax()) for t0, t1 in zip(emitted, run_end, strict=True)])
+    rows = probs[peaks].astype(np.float64)
+    rows[:, blank] = 0.0
+    top = np.argpartition(-rows, TOP_K, axis=1)[:, :TOP_K]
+    order = np.take_along_axis(rows, top, axis=1).argsort(axis=1)[:, ::-1]
+    top = np.take_along_axis(top, order, axis=1)
     out = []
-    for n, t0 in enumerate(starts):
-        t1 = t0 + 1
-        while t1 < len(best) and best[t1] == best[t0]:
-            t1 += 1
-        peak = t0 + int(peak_prob[t0:t1].argmax())
-        row = probs[peak].astype(np.float64)
-        row[blank] = 0.0
-        top = np.argpartition(-row, TOP_K)[:TOP_K]
-        top = top[np.argsort(-row[top])]
-        picked = tuple((characters[i], round(float(row[i]), 4)) for i in top if row[i] >= MIN_PROBABILITY)
+    for n, (row, classes) in enumerate(zip(rows, top, strict=True)):
+        picked = tuple((characters[i], round(float(row[i]), 4)) for i in classes if row[i] >= MIN_PROBABILITY)
         if not picked or picked[0][0] != text[n]:
             return None
         out.append(picked)
