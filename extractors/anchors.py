@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.models import BBox, Candidates, OcrPage, TextLine
 
@@ -161,6 +161,8 @@ class Value:
     page: int | None
     bbox: BBox | None
     confidence: float
+    # The characters the value was read from, with their candidates (for re-reading it under constraints).
+    chars: Chars | None = field(default=None, compare=False, repr=False)
 
 
 # A parser reads a value at the start of a candidate text: (value, start, end) or None.
@@ -290,7 +292,9 @@ class Layout:
             return None
         page, bbox = chars.bbox(start, end)
         penalty = 1.0 if where == "row" else 0.9
-        return Value(value, chars.text[start:end], page, bbox, chars.confidence(start, end) * penalty)
+        return Value(
+            value, chars.text[start:end], page, bbox, chars.confidence(start, end) * penalty, chars[start:end]
+        )
 
     def first_value(
         self, patterns: Sequence[re.Pattern[str]], parse: Parser, *, whole_below: bool = False

@@ -7,13 +7,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from extractors.anchors import NEWLINE, LabelHit, Layout, Value
-from extractors.contracts.values import parse_id_number, parse_party_name, parse_person_name, plausible_name
+from extractors.contracts.values import (
+    COMPOUND_SURNAMES,
+    SURNAMES_BY_FREQUENCY,
+    parse_id_number,
+    parse_party_name,
+    parse_person_name,
+    plausible_name,
+)
 from extractors.id_number import IdNumberReading, review
+from extractors.names import NameReading, reread_name
 
 # A person's name read beside its label but not starting with a known surname is most often a misread
 # first character (邮 for 邹 or 郝, 即 for 邵 under blur): it is kept as read, at this factor of its
 # confidence and with a warning, never replaced by a guess.
 UNLIKELY_NAME = 0.5
+# A name with characters re-read from the recogniser's candidates (extractors.names) is more often right than
+# as read, but it is still a choice the recogniser did not make: it goes to the reviewer at this factor.
+REREAD_NAME = 0.8
 
 
 @dataclass(frozen=True)
@@ -22,15 +33,24 @@ class Party:
     id_number: Value | None
     id_reading: IdNumberReading | None = None
     unlikely_name: bool = False
+    reread: NameReading | None = None  # set when characters of the name were re-read from candidates
 
     def id_warnings(self, field: str) -> list[str]:
         """What the clerk must know about this party's ID number, as warnings on ``field``."""
         return review(self.id_reading, field)[1] if self.id_reading is not None else []
 
     def name_warnings(self, field: str) -> list[str]:
-        if not self.unlikely_name:
-            return []
-        return [f"{field}: does not begin with a known surname; check the reading / 姓名首字不是常见姓氏，请核对"]
+        out = []
+        if self.reread is not None and self.reread.changed:
+            out.append(
+                f"{field}: characters re-read from the recogniser's alternatives ({self.reread.describe()}); "
+                f"check against the ID card / 姓名按识别候选字校正（{self.reread.describe()}），请与身份证核对"
+            )
+        if self.unlikely_name:
+            out.append(
+                f"{field}: does not begin with a known surname; check the reading / 姓名首字不是常见姓氏，请核对"
+            )
+        return out
 
     def warnings(self, name_field: str, id_field: str) -> list[str]:
         return self.name_warnings(name_field) + self.id_warnings(id_field)
@@ -63,6 +83,17 @@ def id_after(
     return Value(reading.value, rest.text[start:end], page, bbox, rest.confidence(start, end) * factor), reading
 
 
+def _reread(name: Value) -> NameReading | None:
+    """The name re-read from its characters' candidates (extractors.names); None when nothing changed."""
+    chars = name.chars
+    if chars is None or not chars.candidates or chars.text != name.value:
+        return None
+    reading = reread_name(
+        chars.text, chars.candidates, surnames_by_frequency=SURNAMES_BY_FREQUENCY, compound_surnames=COMPOUND_SURNAMES
+    )
+    return reading if reading.changed else None
+
+
 def _weak(layout: Layout, hit: LabelHit) -> bool:
     """Whether the label's value was looked for below it rather than beside it."""
     return layout.candidate(hit)[1] in ("below", "next_page")
@@ -81,16 +112,21 @@ def find_parties(
         parties: dict[str, Party] = {}
         for hit in layout.find_labels(pattern):
             name = layout.value_at(hit, parse, whole_below=True)
-            if name is None or name.value in parties:
+            if name is None:
                 continue
             person = not re.search(r"公司|集团|中心|合作社", str(name.value))
-            unlikely = person and not plausible_name(str(name.value))
-            if unlikely and _weak(layout, hit):
+            if person and not plausible_name(str(name.value)) and _weak(layout, hit):
+                continue  # a short word under a blank label is a name only as read, not as re-read
+            reading = _reread(name) if person else None
+            if reading is not None:
+                name = replace(name, value=reading.value, confidence=name.confidence * REREAD_NAME)
+            if name.value in parties:
                 continue
+            unlikely = person and not plausible_name(str(name.value))
             if unlikely:
                 name = replace(name, confidence=name.confidence * UNLIKELY_NAME)
-            number, reading = id_after(layout, hit, party_labels) or (None, None)
-            parties[str(name.value)] = Party(name, number, reading, unlikely)
+            number, id_reading = id_after(layout, hit, party_labels) or (None, None)
+            parties[str(name.value)] = Party(name, number, id_reading, unlikely, reading)
         if parties:
             return list(parties.values())
     return []
