@@ -292,9 +292,7 @@ class Layout:
             return None
         page, bbox = chars.bbox(start, end)
         penalty = 1.0 if where == "row" else 0.9
-        return Value(
-            value, chars.text[start:end], page, bbox, chars.confidence(start, end) * penalty, chars[start:end]
-        )
+        return Value(value, chars.text[start:end], page, bbox, chars.confidence(start, end) * penalty, chars[start:end])
 
     def first_value(
         self, patterns: Sequence[re.Pattern[str]], parse: Parser, *, whole_below: bool = False
