@@ -20,6 +20,7 @@ from capture.sniff import sniff
 from domain.errors import Conflict, InputError, NotFound
 from domain.models import ExtractedDocument
 from extractors.engines import get_engine
+from extractors.registry import extractor_for
 from pipeline import idempotency
 from pipeline.case_checks import rerun_checks
 from pipeline.case_views import document_view, report_view
@@ -28,6 +29,7 @@ from pipeline.extract import InputFile, extract_files
 from pipeline.idempotency import Outcome
 from pipeline.keys import Principal
 from pipeline.page_reads import extract_file, extract_pages_of_one, read_file, reads_per_file
+from pipeline.rereading import fields_from_json, keep_surer_readings
 from storage.blobs import sha256_hex
 from storage.models import Document, DocumentFile, Extraction, ReplacedDocumentFile, utcnow
 from storage.repositories import (
@@ -216,8 +218,17 @@ def replace_page(
             )
         )
         old.blob_sha256, old.filename, old.created_at = sha, name, utcnow()
-        version = current_extraction(doc).version + 1
-        s.add(_new_extraction(doc, extracted, version=version, reason="page_replaced", by=principal.key_id))
+        previous = current_extraction(doc)
+        kept = extracted
+        if previous.doc_type == extracted.doc_type != "unknown":
+            kept = keep_surer_readings(
+                fields_from_json(previous.result.get("fields", {})),
+                extracted,
+                replaced={page},
+                required=extractor_for(extracted.doc_type).required_fields,
+                review_below=svc.settings.ocr.review_below,
+            )
+        s.add(_new_extraction(doc, kept, version=previous.version + 1, reason="page_replaced", by=principal.key_id))
         doc.doc_type = extracted.doc_type
         return [doc]
 
