@@ -3,11 +3,12 @@
 The clerk reshoots the pages the reshoot list names. The new picture is usually better, but not always: under
 the same glare a second frame is as likely to be bad as the first, and taking the second reading whole then
 loses values the first picture had read well (on generated hard frames it did: accuracy fell from 69.7 % to
-51.5 %). So a value on a replaced page is taken from whichever picture read it with the higher confidence; a
-value both pictures read alike is kept at the higher of the two confidences; and a value only the earlier
-picture read is kept. A value kept from the earlier picture says so in a warning: its page and box point at
-that picture, which stays on record (``replaced_document_files``). Values on the other pages come from the
-new reading, as they always did.
+51.5 %). So a value that both pictures of a replaced page read is taken from whichever read it with the higher
+confidence, and a value both read alike is kept at the higher of the two confidences. A value only the earlier
+picture read is not kept: the new picture is what the page is now (the clerk may have photographed another
+page on purpose), and the reshoot list asks for it again. A value kept from the earlier picture says so in a
+warning: its page and box point at that picture, which stays on record (``replaced_document_files``). Values on
+the other pages come from the new reading, as they always did.
 """
 
 from __future__ import annotations
@@ -33,10 +34,8 @@ def fields_from_json(stored: Mapping[str, Mapping[str, Any]]) -> dict[str, Field
 
 def _surer(before: Field | None, after: Field | None, replaced: Collection[int]) -> tuple[Field | None, bool]:
     """The field to keep, and whether it is the earlier picture's."""
-    if before is None or before.value is None:
+    if before is None or before.value is None or after is None or after.value is None:
         return after, False
-    if after is None or after.value is None:
-        return before, True
     if before.page not in replaced and after.page not in replaced:
         return after, False
     if after.value == before.value:

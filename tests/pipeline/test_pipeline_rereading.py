@@ -1,0 +1,75 @@
+"""A page photographed again: each value from the picture that read it more surely."""
+
+from __future__ import annotations
+
+from domain.models import ExtractedDocument, Field, PageInfo
+from pipeline.rereading import fields_from_json, keep_surer_readings
+
+REQUIRED = ("lessor_name", "lessee_name", "property_address", "monthly_rent")
+
+
+def _f(name: str, value: str, conf: float, page: int) -> Field:
+    return Field(name, value, conf, page, (10.0, 20.0, 110.0, 40.0))
+
+
+def _doc(*fields: Field, pages: int = 2) -> ExtractedDocument:
+    infos = tuple(PageInfo(i, f"p{i}.jpg", 1000, 1400, "px", "ocr:paddle") for i in range(pages))
+    return ExtractedDocument("rental_agreement", {f.name: f for f in fields}, ("p0.jpg", "p1.jpg"), infos)
+
+
+def _merge(before: list[Field], after: ExtractedDocument, replaced=frozenset({0})) -> ExtractedDocument:  # type: ignore[no-untyped-def]
+    return keep_surer_readings(
+        {f.name: f for f in before}, after, replaced=replaced, required=REQUIRED, review_below=0.9
+    )
+
+
+def test_a_worse_second_picture_does_not_undo_a_good_first_one() -> None:
+    before = [_f("lessor_name", "于桂婷", 0.97, 0), _f("monthly_rent", "2800.00", 0.62, 0)]
+    after = _doc(_f("lessor_name", "于柱号", 0.71, 0), _f("monthly_rent", "2800.00", 0.95, 0))
+    out = _merge(before, after)
+    assert out.value("lessor_name") == "于桂婷" and out.fields["lessor_name"].confidence == 0.97
+    assert out.value("monthly_rent") == "2800.00" and out.fields["monthly_rent"].confidence == 0.95
+    assert [w for w in out.warnings if "earlier picture" in w] == [
+        "lessor_name: kept from the earlier picture of page 0, which read it more surely / 该项取自此前拍摄的照片"
+    ]
+
+
+def test_a_better_second_picture_wins_and_leaves_the_reshoot_list() -> None:
+    before = [_f("lessee_name", "董注", 0.61, 0)]
+    after = _doc(_f("lessee_name", "董涛", 0.98, 0))
+    out = _merge(before, after)
+    assert out.value("lessee_name") == "董涛" and not out.warnings
+    assert all("lessee_name" not in r.fields for r in out.reshoot)
+
+
+def test_two_pictures_that_agree_keep_the_higher_confidence() -> None:
+    out = _merge([_f("lessee_name", "董涛", 0.93, 0)], _doc(_f("lessee_name", "董涛", 0.88, 0)))
+    assert out.fields["lessee_name"].confidence == 0.93
+    assert all("lessee_name" not in r.fields for r in out.reshoot)
+
+
+def test_a_value_only_the_first_picture_read_is_not_kept() -> None:
+    """The new picture is what the page is now: a value it does not show is asked for again."""
+    out = _merge([_f("lessor_name", "张三", 0.8, 0)], _doc())
+    assert "lessor_name" not in out.fields and not out.warnings
+    assert any(r.page is None and "lessor_name" in r.fields for r in out.reshoot)
+
+
+def test_values_on_pages_not_photographed_again_come_from_the_new_reading() -> None:
+    before = [_f("lessor_name", "张三", 0.99, 1)]
+    out = _merge(before, _doc(_f("lessor_name", "张王", 0.5, 1)))
+    assert out.value("lessor_name") == "张王"
+
+
+def test_the_reshoot_list_is_made_again_from_what_is_kept() -> None:
+    after = _doc(_f("lessor_name", "于柱号", 0.71, 0))
+    assert any("lessor_name" in r.fields for r in after.reshoot) is False  # built by hand without a list
+    out = _merge([_f("lessor_name", "于柱号", 0.5, 0)], after)
+    assert [r.fields for r in out.reshoot if r.page == 0] == [("lessor_name",)]
+
+
+def test_fields_round_trip_through_stored_json() -> None:
+    doc = _doc(_f("lessor_name", "张三", 0.97, 0), Field("monthly_rent", "2800.00", 0.9))
+    fields = fields_from_json(doc.to_json()["fields"])
+    assert fields["lessor_name"] == doc.fields["lessor_name"]
+    assert fields["monthly_rent"].page is None and fields["monthly_rent"].bbox is None
