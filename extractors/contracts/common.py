@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from domain.models import Field, OcrPage
+from domain.models import Candidates, Field, OcrPage
+from extractors.addresses import repair_address
 from extractors.anchors import Chars, Layout, Value, label_pattern, one_char_misreads
 from extractors.contracts.amounts import (
     WORDS_ALPHABET,
@@ -19,6 +20,7 @@ from extractors.contracts.amounts import (
 )
 
 DISAGREEING = 0.7  # an amount whose figures and 大写 do not say the same
+REPAIRED_ADDRESS = 0.8  # an address whose divisions or units were repaired (extractors.addresses): to review
 
 
 def with_ocr_variants(words: Sequence[str]) -> tuple[str, ...]:
@@ -136,3 +138,30 @@ def words_after(chars: Chars, figure: Decimal) -> Value | None:
     w, ws, we = next((f for f in parsed if words_to_decimal(f[0]) == figure), parsed[0])
     page, bbox = chars.bbox(ws, we)
     return Value(w, chars.text[ws:we], page, bbox, chars.confidence(ws, we))
+
+
+def _value_candidates(v: Value) -> list[Candidates | None] | None:
+    """Per character of ``v.value`` (a value parsed with line breaks and edge punctuation dropped), the
+    recogniser's candidates, when the characters it was read from carry them."""
+    chars = v.chars
+    if chars is None or not chars.candidates:
+        return None
+    kept = [(c, k) for c, k in zip(chars.text, chars.candidates, strict=True) if c != "\n"]
+    flat = "".join(c for c, _ in kept)
+    at = flat.find(str(v.value))
+    return [k for _, k in kept[at : at + len(str(v.value))]] if at >= 0 else None
+
+
+def address_field(name: str, v: Value | None) -> tuple[Field | None, list[str]]:
+    """The address as read, repaired where its divisions or units leave one answer; a repair lowers its
+    confidence and is reported."""
+    if v is None:
+        return None, []
+    reading = repair_address(str(v.value), _value_candidates(v))
+    if not reading.changed:
+        return as_field(name, v), []
+    fixed = replace(v, value=reading.value, confidence=v.confidence * REPAIRED_ADDRESS)
+    return as_field(name, fixed), [
+        f"{name}: repaired from the division table and the recogniser's alternatives ({reading.describe()}); "
+        f"check the reading / 地址按行政区划及识别候选字校正（{reading.describe()}），请核对"
+    ]

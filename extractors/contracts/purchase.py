@@ -12,6 +12,7 @@ from extractors.base import DocumentExtractor, Extraction
 from extractors.contracts.amounts import parse_figure
 from extractors.contracts.common import (
     ROLES,
+    address_field,
     amount_with_words,
     as_field,
     labels,
@@ -77,7 +78,10 @@ class PurchaseContractExtractor(DocumentExtractor):
             warnings.extend(first.warnings("buyer_name", "buyer_id_number"))
             for i, other in enumerate(buyers[1:], start=1):
                 warnings.extend(other.warnings(f"buyers[{i}].name", f"buyers[{i}].id_number"))
-        fields["property_address"] = as_field("property_address", layout.first_value(ADDRESS, parse_address))
+        fields["property_address"], repaired = address_field(
+            "property_address", layout.first_value(ADDRESS, parse_address)
+        )
+        warnings.extend(repaired)
         fields["floor_area"] = as_field("floor_area", layout.first_value(AREA, parse_area))
         total, words = amount_with_words(layout, TOTAL)
         fields["total_price"] = as_field("total_price", total)

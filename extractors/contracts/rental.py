@@ -11,6 +11,7 @@ from extractors.anchors import Layout, Value
 from extractors.base import DocumentExtractor, Extraction
 from extractors.contracts.common import (
     ROLES,
+    address_field,
     amount_with_words,
     as_field,
     labels,
@@ -94,7 +95,10 @@ class RentalAgreementExtractor(DocumentExtractor):
                 fields[f"{role}_name"] = as_field(f"{role}_name", parties[0].name)
                 fields[f"{role}_id_number"] = as_field(f"{role}_id_number", parties[0].id_number)
                 warnings.extend(parties[0].warnings(f"{role}_name", f"{role}_id_number"))
-        fields["property_address"] = as_field("property_address", layout.first_value(ADDRESS, parse_address))
+        fields["property_address"], repaired = address_field(
+            "property_address", layout.first_value(ADDRESS, parse_address)
+        )
+        warnings.extend(repaired)
         rent, words = amount_with_words(layout, RENT, max_skip=8)
         fields["monthly_rent"] = as_field("monthly_rent", rent)
         fields["monthly_rent_in_words"] = as_field("monthly_rent_in_words", words)

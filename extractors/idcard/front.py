@@ -11,7 +11,8 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from domain.models import DocType, Field, OcrPage
+from domain.models import Candidates, DocType, Field, OcrPage
+from extractors.addresses import repair_address
 from extractors.base import DocumentExtractor, Extraction
 from extractors.id_number import REPAIRED, IdNumberReading, id_runs, repair_id_number
 from extractors.idcard.common import ETHNICITIES, FRONT_LABELS, make_field, match_ethnicity
@@ -19,6 +20,18 @@ from extractors.idcard.common import front_score as _front_score
 from extractors.idcard.crosscheck import INFERRED, digits_of, number_field, reconcile
 from extractors.idcard.lines import LabelHit, Line, Span, find_label, median_height, read_lines, right_of, same_row
 from extractors.normalize import cjk_only, is_cjk, parse_date
+
+# An address whose divisions or units were repaired (extractors.addresses) goes to the reviewer at this factor.
+REPAIRED_ADDRESS = 0.8
+
+
+def _span_candidates(span: Span) -> list[Candidates | None]:
+    """The recogniser's candidates for the span's characters, where cleaning left the line's text as read."""
+    raw = span.line.line
+    if raw.candidates is None or len(raw.candidates) != len(raw.text) or raw.text != span.line.text:
+        return [None] * len(span.text)
+    return list(raw.candidates[span.start : span.end])
+
 
 BIRTH_LINE = re.compile(r"(?:19|20)\d{2}年|\d{1,2}月\d{1,2}")
 
@@ -230,7 +243,14 @@ class _FrontReader:
         value = "".join(s.text for s in spans)
         if len(value) < 4:
             self.warnings.append("address: too short to be an address / 住址识别不完整")
-        self.fields["address"] = make_field("address", value, spans)
+        reading = repair_address(value, [c for s in spans for c in _span_candidates(s)])
+        if reading.changed:
+            self.warnings.append(
+                f"address: repaired from the division table and the recogniser's alternatives ({reading.describe()}); "
+                f"check the reading / 住址按行政区划及识别候选字校正（{reading.describe()}），请核对"
+            )
+        factor = REPAIRED_ADDRESS if reading.changed else 1.0
+        self.fields["address"] = make_field("address", reading.value, spans, factor=factor)
 
     def id_number(self, birth: dt.date | None, sex: str | None) -> tuple[IdNumberReading, list[Span]] | None:
         spans = self._value_spans("公民身份号码", whole_row=True)
