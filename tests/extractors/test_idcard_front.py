@@ -236,3 +236,15 @@ def test_traditional_forms_and_a_label_missing_its_first_character():
     assert values(FRONT.extract([p]))["address"] == "北京市海淀区科技园路294号"
     q = page(("姓名", (69, 78, 162, 120), 1.0), ("贾強敏", (200, 68, 335, 117), 0.89))
     assert values(FRONT.extract([q]))["name"] == "贾强敏"
+
+
+def test_a_misread_division_in_the_address_is_repaired_and_reported():
+    lines = [
+        ln if not ln.text.startswith("住址") else TextLine("住址浙江省杭州市西湖巴新华街", ln.confidence, ln.bbox)
+        for ln in MERGED_FRONT.lines
+    ]
+    ex = FRONT.extract([OcrPage(tuple(lines), MERGED_FRONT.width, MERGED_FRONT.height, "paddle")])
+    assert ex.fields["address"].value == MERGED_FRONT_TRUTH["address"]
+    assert ex.fields["address"].confidence == pytest.approx(0.987 * 0.8, abs=1e-3)  # the weakest line, repaired
+    assert ex.fields["address"].raw.startswith("浙江省杭州市西湖巴")
+    assert any(w.startswith("address: repaired") and "巴→区" in w for w in ex.warnings)
