@@ -212,10 +212,13 @@ class ExtractedDocument:
     classification_confidence: float = 0.0
     engine: str = ""
     reshoot: tuple[ReshootRequest, ...] = ()
+    # Required fields not read whose label was found: field → page of the label (what ``reshoot`` was made from).
+    unread_on: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", _frozen_map(self.fields))
         object.__setattr__(self, "timing_ms", _frozen_map(self.timing_ms))
+        object.__setattr__(self, "unread_on", _frozen_map(self.unread_on))
 
     def value(self, name: str, default: Any = None) -> Any:
         f = self.fields.get(name)

@@ -221,6 +221,15 @@ class Layout:
                         hits.append(LabelHit(ri + 1, 0, 0, m.end() - cut, m.group(0)))
         return hits
 
+    def label_page(self, patterns: Sequence[re.Pattern[str]]) -> int | None:
+        """The page of the first label found (by pattern priority, then reading order): where a value that
+        could not be read should have been."""
+        for pattern in patterns:
+            hits = self.find_labels(pattern)
+            if hits:
+                return self.rows[hits[0].row_index].page
+        return None
+
     def starts_with_label(self, text: str) -> bool:
         return bool(self.stop_labels and self.stop_labels.match(text.lstrip(" \n")))
 

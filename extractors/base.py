@@ -15,6 +15,8 @@ class Extraction:
     fields: Mapping[str, Field]
     warnings: tuple[str, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
+    # Required fields not read whose label was found: field → page of the label (the page to photograph again).
+    unread_on: Mapping[str, int] = field(default_factory=dict)
 
 
 class DocumentExtractor(ABC):

@@ -95,9 +95,11 @@ def build_document(
     t1 = time.perf_counter()
     warnings: list[str] = []
     fields = {}
+    unread_on: dict[str, int] = {}
     if doc_type != "unknown":
         extraction = extractor_for(doc_type).extract(ocr_pages)
         fields = dict(extraction.fields)
+        unread_on = dict(extraction.unread_on)
         warnings.extend(extraction.warnings)
     t2 = time.perf_counter()
     for r in reads:
@@ -124,7 +126,9 @@ def build_document(
             pages,
             required=extractor_for(doc_type).required_fields if doc_type != "unknown" else (),
             review_below=get_settings().ocr.review_below if review_below is None else review_below,
+            unread_on=unread_on,
         ),
+        unread_on=unread_on,
     )
 
 

@@ -69,5 +69,7 @@ def keep_surer_readings(
         after,
         fields=fields,
         warnings=(*after.warnings, *notes),
-        reshoot=reshoot_requests(fields, after.pages, required=required, review_below=review_below),
+        reshoot=reshoot_requests(
+            fields, after.pages, required=required, review_below=review_below, unread_on=after.unread_on
+        ),
     )

@@ -4,7 +4,7 @@ vocabulary, and turning found values into Fields."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -165,3 +165,14 @@ def address_field(name: str, v: Value | None) -> tuple[Field | None, list[str]]:
         f"{name}: repaired from the division table and the recogniser's alternatives ({reading.describe()}); "
         f"check the reading / 地址按行政区划及识别候选字校正（{reading.describe()}），请核对"
     ]
+
+
+def unread_on(
+    layout: Layout, fields: Mapping[str, Field | None], labels_of: Mapping[str, Sequence[re.Pattern[str]]]
+) -> dict[str, int]:
+    """For each field of ``labels_of`` that was not read, the page its label stands on, if it was found."""
+    out = {}
+    for name, patterns in labels_of.items():
+        if fields.get(name) is None and (page := layout.label_page(patterns)) is not None:
+            out[name] = page
+    return out

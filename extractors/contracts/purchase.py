@@ -19,6 +19,7 @@ from extractors.contracts.common import (
     layout_of,
     score_document,
     tiers,
+    unread_on,
 )
 from extractors.contracts.parties import Party, find_parties
 from extractors.contracts.values import parse_address, parse_area, parse_contract_number, parse_date
@@ -41,6 +42,13 @@ TOTAL = [
     re.compile(r"(?:总价款|房屋总价|成交价格?|房屋价款|总价|转让价款)(?:为|是|共计)?(?:人民币)?"),
 ]
 UNIT = [re.compile(r"单价(?:为)?(?:每平方米)?[:]?")]
+# Where each required field's label is printed (labels only: prose patterns match boilerplate anywhere).
+REQUIRED_LABELS = {
+    "seller_name": SELLER[:1],
+    "buyer_name": BUYER[:1],
+    "property_address": ADDRESS[:2],
+    "total_price": TOTAL[:2],
+}
 SIGNED = [
     *tiers("签订时间", "签订日期", "签约日期", "签署日期", "合同签订日期", "签约时间"),
     labels("日期", roles=False),
@@ -91,4 +99,5 @@ class PurchaseContractExtractor(DocumentExtractor):
         missing = [k for k in self.required_fields if not fields.get(k)]
         if missing:
             warnings.append(f"purchase_contract: not found: {', '.join(missing)}")
-        return Extraction({k: v for k, v in fields.items() if v is not None}, tuple(warnings))
+        found = {k: v for k, v in fields.items() if v is not None}
+        return Extraction(found, tuple(warnings), unread_on=unread_on(layout, fields, REQUIRED_LABELS))

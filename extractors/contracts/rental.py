@@ -18,6 +18,7 @@ from extractors.contracts.common import (
     layout_of,
     score_document,
     tiers,
+    unread_on,
 )
 from extractors.contracts.parties import find_parties
 from extractors.contracts.values import find_dates, parse_address, parse_date, parse_months
@@ -37,6 +38,8 @@ RENT = [
     *tiers("月租金", "租金标准", "每月租金", "租金"),
     re.compile(r"(?:月租金|每月租金|租金标准|租金)(?:为|是)?(?:人民币)?(?:每月)?"),
 ]
+# Where each required field's label is printed (labels only: prose patterns match boilerplate anywhere).
+REQUIRED_LABELS = {"lessor_name": LESSOR[:1], "lessee_name": LESSEE[:1], "monthly_rent": RENT[:2]}
 TERM = [re.compile(r"租赁期限|租赁期|租期")]
 SIGNED = [
     *tiers("签订日期", "签约日期", "签订时间", "签署日期", "签约时间"),
@@ -110,4 +113,5 @@ class RentalAgreementExtractor(DocumentExtractor):
         missing = [k for k in self.required_fields if not fields.get(k)]
         if missing:
             warnings.append(f"rental_agreement: not found: {', '.join(missing)}")
-        return Extraction({k: v for k, v in fields.items() if v is not None}, tuple(warnings))
+        found = {k: v for k, v in fields.items() if v is not None}
+        return Extraction(found, tuple(warnings), unread_on=unread_on(layout, fields, REQUIRED_LABELS))

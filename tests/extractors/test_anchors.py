@@ -359,3 +359,12 @@ def test_candidate_words_that_disagree_with_the_figures_are_kept_at_lower_confid
     good = line("月租金：2800元/月（大写：贰仟捌佰元整）", 100, 100)
     f = rental(page(_with_candidates(good, **{"/": (("元", 0.3),)})))
     assert f["monthly_rent_in_words"].value == "贰仟捌佰元整" and f["monthly_rent"].value == "2800.00"
+
+
+def test_an_unreadable_party_name_is_placed_on_the_page_of_its_label() -> None:
+    """Glare washed the name out; its label and the ID number beside it were read on page 2."""
+    first = page(line("房屋租赁合同", 100, 100))
+    second = page(line("出租人（甲方）：", 100, 100), line("证件号码：110105199206233007", 100, 140))
+    out = RentalAgreementExtractor().extract([first, second])
+    assert "lessor_name" not in out.fields
+    assert out.unread_on == {"lessor_name": 1}  # lessee and rent have no label anywhere: no page to name

@@ -73,3 +73,13 @@ def test_fields_round_trip_through_stored_json() -> None:
     fields = fields_from_json(doc.to_json()["fields"])
     assert fields["lessor_name"] == doc.fields["lessor_name"]
     assert fields["monthly_rent"].page is None and fields["monthly_rent"].bbox is None
+
+
+def test_a_value_still_unread_stays_under_the_page_of_its_label() -> None:
+    after = _doc(_f("lessor_name", "张三", 0.97, 0))
+    after = ExtractedDocument(after.doc_type, after.fields, after.source, after.pages, unread_on={"lessee_name": 1})
+    out = _merge([_f("lessor_name", "张三", 0.9, 0)], after)
+    assert [(r.page, r.fields) for r in out.reshoot] == [
+        (1, ("lessee_name",)),
+        (None, ("property_address", "monthly_rent")),
+    ]

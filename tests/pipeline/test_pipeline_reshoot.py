@@ -39,6 +39,26 @@ def test_required_fields_found_nowhere_have_no_page() -> None:
     assert missing.hint_zh.startswith("未识别到承租人姓名、月租金")
 
 
+def test_a_required_field_whose_label_was_found_is_listed_under_that_page() -> None:
+    """The label was read but its value was not (washed out by glare): photograph that page again."""
+    small = QualityIssue("too_small", "文件在画面中过小，请将文件靠近镜头后重拍")
+    fields = _fields(lessor_name=(0.97, 0), lease_start=(0.6, 1))
+    out = reshoot_requests(
+        fields,
+        [_page(0), _page(1, issues=(small,))],
+        required=REQUIRED,
+        review_below=0.9,
+        unread_on={"lessee_name": 1},
+    )
+    assert [(r.page, r.fields) for r in out] == [(1, ("lessee_name", "lease_start")), (None, ("monthly_rent",))]
+    assert out[0].hint_zh == "第2页：未识别到承租人姓名，租赁起始日期识别不可靠，" + small.message_zh
+    # A label on a page that is not there, or on a text-layer page, names no page.
+    out = reshoot_requests(
+        fields, [_page(0), _page(1, text_layer=True)], required=REQUIRED, review_below=0.9, unread_on={"lessee_name": 1}
+    )
+    assert [(r.page, r.fields) for r in out] == [(None, ("lessee_name", "monthly_rent"))]
+
+
 def test_a_text_layer_pdf_is_never_asked_for_again() -> None:
     fields = _fields(lessor_name=(0.5, 0))
     assert reshoot_requests(fields, [_page(0, text_layer=True)], required=REQUIRED, review_below=0.9) == ()
