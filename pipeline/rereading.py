@@ -5,10 +5,11 @@ the same glare a second frame is as likely to be bad as the first, and taking th
 loses values the first picture had read well (on generated hard frames it did: accuracy fell from 69.7 % to
 51.5 %). So a value that both pictures of a replaced page read is taken from whichever read it with the higher
 confidence, and a value both read alike is kept at the higher of the two confidences. A value only the earlier
-picture read is not kept: the new picture is what the page is now (the clerk may have photographed another
-page on purpose), and the reshoot list asks for it again. A value kept from the earlier picture says so in a
-warning: its page and box point at that picture, which stays on record (``replaced_document_files``). Values on
-the other pages come from the new reading, as they always did.
+picture read is kept too, but only when the new picture is plainly of the same page, i.e. it reads at least one
+value there exactly as the earlier one did; otherwise the new picture is what the page is now (the clerk may
+have photographed another page, or another document) and the reshoot list asks for the value again. A value
+kept from the earlier picture says so in a warning: its page and box point at that picture, which stays on
+record (``replaced_document_files``). Values on the other pages come from the new reading, as they always did.
 """
 
 from __future__ import annotations
@@ -32,15 +33,28 @@ def fields_from_json(stored: Mapping[str, Mapping[str, Any]]) -> dict[str, Field
     return out
 
 
-def _surer(before: Field | None, after: Field | None, replaced: Collection[int]) -> tuple[Field | None, bool]:
+def _surer(
+    before: Field | None, after: Field | None, replaced: Collection[int], *, same_page: bool
+) -> tuple[Field | None, bool]:
     """The field to keep, and whether it is the earlier picture's."""
-    if before is None or before.value is None or after is None or after.value is None:
+    if before is None or before.value is None:
         return after, False
+    if after is None or after.value is None:
+        return (before, True) if same_page and before.page in replaced else (after, False)
     if before.page not in replaced and after.page not in replaced:
         return after, False
     if after.value == before.value:
         return replace(after, confidence=max(after.confidence, before.confidence)), False
     return (before, True) if before.confidence > after.confidence else (after, False)
+
+
+def _same_page(before: Mapping[str, Field], after: Mapping[str, Field], replaced: Collection[int]) -> bool:
+    """Whether the new pictures read at least one value on the replaced pages exactly as the old ones did."""
+    return any(
+        f.page in replaced and (b := before.get(name)) is not None and b.page == f.page and b.value == f.value
+        for name, f in after.items()
+        if f.value is not None
+    )
 
 
 def keep_surer_readings(
@@ -55,8 +69,9 @@ def keep_surer_readings(
     pages taken from the surer of the two readings, and its reshoot list made again from what is kept."""
     fields: dict[str, Field] = {}
     notes = []
+    same_page = _same_page(before, after.fields, replaced)
     for name in dict.fromkeys([*after.fields, *before]):
-        kept, earlier = _surer(before.get(name), after.fields.get(name), replaced)
+        kept, earlier = _surer(before.get(name), after.fields.get(name), replaced, same_page=same_page)
         if kept is None:
             continue
         fields[name] = kept

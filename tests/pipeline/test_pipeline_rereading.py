@@ -48,11 +48,23 @@ def test_two_pictures_that_agree_keep_the_higher_confidence() -> None:
     assert all("lessee_name" not in r.fields for r in out.reshoot)
 
 
-def test_a_value_only_the_first_picture_read_is_not_kept() -> None:
-    """The new picture is what the page is now: a value it does not show is asked for again."""
-    out = _merge([_f("lessor_name", "张三", 0.8, 0)], _doc())
+def test_a_value_only_the_first_picture_read_is_kept_when_the_new_picture_is_of_the_same_page() -> None:
+    """Glare hid the lessor's name in the second picture; its rent reads as before, so it is the same page."""
+    before = [_f("lessor_name", "张三", 0.8, 0), _f("monthly_rent", "2800.00", 0.95, 0)]
+    out = _merge(before, _doc(_f("monthly_rent", "2800.00", 0.97, 0)))
+    assert out.value("lessor_name") == "张三" and out.fields["lessor_name"].confidence == 0.8
+    assert any(w.startswith("lessor_name: kept from the earlier picture") for w in out.warnings)
+    # Still doubtful: it stays on the list under its page.
+    assert any(r.page == 0 and "lessor_name" in r.fields for r in out.reshoot)
+
+
+def test_a_value_only_the_first_picture_read_is_dropped_when_the_new_picture_is_another_page() -> None:
+    """Nothing the new picture reads there agrees with the old one: it is what the page is now."""
+    before = [_f("lessor_name", "张三", 0.8, 0), _f("monthly_rent", "2800.00", 0.95, 0)]
+    out = _merge(before, _doc(_f("monthly_rent", "3500.00", 0.97, 0)))
     assert "lessor_name" not in out.fields and not out.warnings
     assert any(r.page is None and "lessor_name" in r.fields for r in out.reshoot)
+    assert "lessor_name" not in _merge(before[:1], _doc()).fields  # nothing read there at all
 
 
 def test_values_on_pages_not_photographed_again_come_from_the_new_reading() -> None:
