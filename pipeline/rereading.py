@@ -3,13 +3,13 @@
 The clerk reshoots the pages the reshoot list names. The new picture is usually better, but not always: under
 the same glare a second frame is as likely to be bad as the first, and taking the second reading whole then
 loses values the first picture had read well (on generated hard frames it did: accuracy fell from 69.7 % to
-51.5 %). So a value that both pictures of a replaced page read is taken from whichever read it with the higher
-confidence, and a value both read alike is kept at the higher of the two confidences. A value only the earlier
-picture read is kept too, but only when the new picture is plainly of the same page, i.e. it reads at least one
-value there exactly as the earlier one did; otherwise the new picture is what the page is now (the clerk may
-have photographed another page, or another document) and the reshoot list asks for the value again. A value
-kept from the earlier picture says so in a warning: its page and box point at that picture, which stays on
-record (``replaced_document_files``). Values on the other pages come from the new reading, as they always did.
+51.5 %). Both readings are weighed only when the new picture is plainly of the same page: it reads at least one telling
+value there (four characters or more: not 女 or 汉) exactly as the earlier one did. Otherwise the new picture is what the page is now (the clerk photographed
+another page, or another person's card) and its reading is taken whole. For the same page, a value both
+pictures read is taken from whichever read it with the higher confidence (kept at the higher of the two when they
+agree), and a value only the earlier picture read is kept. A value kept from the earlier picture says so in a
+warning: its page and box point at that picture, which stays on record (``replaced_document_files``). Values on
+the other pages come from the new reading, as they always did.
 """
 
 from __future__ import annotations
@@ -33,14 +33,12 @@ def fields_from_json(stored: Mapping[str, Mapping[str, Any]]) -> dict[str, Field
     return out
 
 
-def _surer(
-    before: Field | None, after: Field | None, replaced: Collection[int], *, same_page: bool
-) -> tuple[Field | None, bool]:
-    """The field to keep, and whether it is the earlier picture's."""
+def _surer(before: Field | None, after: Field | None, replaced: Collection[int]) -> tuple[Field | None, bool]:
+    """The field to keep from two readings of the same page, and whether it is the earlier picture's."""
     if before is None or before.value is None:
         return after, False
     if after is None or after.value is None:
-        return (before, True) if same_page and before.page in replaced else (after, False)
+        return (before, True) if before.page in replaced else (after, False)
     if before.page not in replaced and after.page not in replaced:
         return after, False
     if after.value == before.value:
@@ -48,10 +46,19 @@ def _surer(
     return (before, True) if before.confidence > after.confidence else (after, False)
 
 
+# Two different cards or pages agree on 女, 汉, 住宅 or a common name often enough; on a value this long (a date,
+# an amount, an ID number, an address) only when they are the same paper.
+_TELLING_LENGTH = 4
+
+
 def _same_page(before: Mapping[str, Field], after: Mapping[str, Field], replaced: Collection[int]) -> bool:
-    """Whether the new pictures read at least one value on the replaced pages exactly as the old ones did."""
+    """Whether the new pictures read at least one telling value on the replaced pages exactly as the old ones did."""
     return any(
-        f.page in replaced and (b := before.get(name)) is not None and b.page == f.page and b.value == f.value
+        f.page in replaced
+        and len(str(f.value)) >= _TELLING_LENGTH
+        and (b := before.get(name)) is not None
+        and b.page == f.page
+        and b.value == f.value
         for name, f in after.items()
         if f.value is not None
     )
@@ -67,11 +74,12 @@ def keep_surer_readings(
 ) -> ExtractedDocument:
     """``after`` (the document read again with pages ``replaced`` photographed anew) with every value on those
     pages taken from the surer of the two readings, and its reshoot list made again from what is kept."""
+    if not _same_page(before, after.fields, replaced):
+        return after
     fields: dict[str, Field] = {}
     notes = []
-    same_page = _same_page(before, after.fields, replaced)
     for name in dict.fromkeys([*after.fields, *before]):
-        kept, earlier = _surer(before.get(name), after.fields.get(name), replaced, same_page=same_page)
+        kept, earlier = _surer(before.get(name), after.fields.get(name), replaced)
         if kept is None:
             continue
         fields[name] = kept
