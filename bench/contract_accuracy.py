@@ -180,6 +180,7 @@ def main() -> None:
                             again_doc,
                             replaced=pages_again,
                             required=extractor_for(again_doc.doc_type).required_fields,
+                            groups=extractor_for(again_doc.doc_type).field_groups,
                             review_below=review_below,
                         )
                         if doc is not None and again_doc.doc_type == doc.doc_type != "unknown"

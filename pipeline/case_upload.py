@@ -226,6 +226,7 @@ def replace_page(
                 extracted,
                 replaced={page},
                 required=extractor_for(extracted.doc_type).required_fields,
+                groups=extractor_for(extracted.doc_type).field_groups,
                 review_below=svc.settings.ocr.review_below,
             )
         s.add(_new_extraction(doc, kept, version=previous.version + 1, reason="page_replaced", by=principal.key_id))

@@ -9,7 +9,9 @@ another page, or another person's card) and its reading is taken whole. For the 
 pictures read is taken from whichever read it with the higher confidence (kept at the higher of the two when they
 agree), and a value only the earlier picture read is kept. A value kept from the earlier picture says so in a
 warning: its page and box point at that picture, which stays on record (``replaced_document_files``). Values on
-the other pages come from the new reading, as they always did.
+the other pages come from the new reading, as they always did. Fields stated by a lead field (the first buyer's
+name and ID number by the ``buyers`` list) come from the same picture as their lead, so the document never names
+one buyer in ``buyer_name`` and another in ``buyers``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ def _surer(before: Field | None, after: Field | None, replaced: Collection[int])
     return (before, True) if before.confidence > after.confidence else (after, False)
 
 
+def _from_same_picture(before: Field | None, after: Field | None, *, earlier: bool) -> tuple[Field | None, bool]:
+    """A follower of a lead field, from the picture its lead was kept from (the other when both agree)."""
+    if before is not None and after is not None and before.value == after.value:
+        return replace(after, confidence=max(after.confidence, before.confidence)), False
+    return (before, before is not None) if earlier else (after, False)
+
+
 # Two different cards or pages agree on 女, 汉, 住宅 or a common name often enough; on a value this long (a date,
 # an amount, an ID number, an address) only when they are the same paper.
 _TELLING_LENGTH = 4
@@ -71,15 +80,25 @@ def keep_surer_readings(
     replaced: Collection[int],
     required: Sequence[str],
     review_below: float,
+    groups: Mapping[str, Sequence[str]] | None = None,
 ) -> ExtractedDocument:
     """``after`` (the document read again with pages ``replaced`` photographed anew) with every value on those
-    pages taken from the surer of the two readings, and its reshoot list made again from what is kept."""
+    pages taken from the surer of the two readings, and its reshoot list made again from what is kept.
+    ``groups`` maps a lead field to the fields it states (``DocumentExtractor.field_groups``)."""
     if not _same_page(before, after.fields, replaced):
         return after
+    chosen: dict[str, tuple[Field | None, bool]] = {}
+    for lead, followers in (groups or {}).items():
+        kept, earlier = _surer(before.get(lead), after.fields.get(lead), replaced)
+        if kept is None:
+            continue  # neither picture read the lead: its followers are weighed one by one
+        chosen[lead] = kept, earlier
+        for name in followers:
+            chosen[name] = _from_same_picture(before.get(name), after.fields.get(name), earlier=earlier)
     fields: dict[str, Field] = {}
     notes = []
     for name in dict.fromkeys([*after.fields, *before]):
-        kept, earlier = _surer(before.get(name), after.fields.get(name), replaced)
+        kept, earlier = chosen[name] if name in chosen else _surer(before.get(name), after.fields.get(name), replaced)
         if kept is None:
             continue
         fields[name] = kept

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from domain.models import Field, OcrPage
@@ -66,6 +66,7 @@ def _buyers_field(buyers: list[Party]) -> Field:
 class PurchaseContractExtractor(DocumentExtractor):
     doc_type: ClassVar[str] = "purchase_contract"
     required_fields: ClassVar[tuple[str, ...]] = ("seller_name", "buyer_name", "property_address", "total_price")
+    field_groups: ClassVar[Mapping[str, tuple[str, ...]]] = {"buyers": ("buyer_name", "buyer_id_number")}
 
     def score(self, pages: Sequence[OcrPage]) -> float:
         return score_document(pages, titles=TITLES, vocabulary=VOCABULARY, against=RENTAL_WORDS)

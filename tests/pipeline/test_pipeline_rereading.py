@@ -101,3 +101,53 @@ def test_a_value_still_unread_stays_under_the_page_of_its_label() -> None:
         (1, ("lessee_name",)),
         (None, ("property_address",)),
     ]
+
+
+def _purchase(*fields: Field) -> ExtractedDocument:
+    infos = (PageInfo(0, "p0.jpg", 1000, 1400, "px", "ocr:paddle"),)
+    return ExtractedDocument("purchase_contract", {f.name: f for f in fields}, ("p0.jpg",), infos)
+
+
+def _buyer(name: str, conf: float, name_conf: float) -> list[Field]:
+    id_number = "320102198510155520"
+    return [
+        Field("buyers", [{"name": name, "id_number": id_number}], conf, 0, (10.0, 20.0, 110.0, 40.0)),
+        _f("buyer_name", name, name_conf, 0),
+        _f("buyer_id_number", id_number, 0.96, 0),
+        _f("total_price", "979303.20", 0.99, 0),
+    ]
+
+
+def test_the_first_buyer_comes_from_the_same_picture_as_the_buyers_list() -> None:
+    """The new picture reads the first buyer's name more surely (0.97) but the list as a whole less surely (its
+    ID number is doubtful): weighed apart, buyer_name would name 解桂 while buyers still names 邹桂."""
+    before, after = _buyer("邹桂", 0.93, 0.93), _purchase(*_buyer("解桂", 0.90, 0.97))
+    required = ("buyer_name", "total_price")
+    apart = keep_surer_readings({f.name: f for f in before}, after, replaced={0}, required=required, review_below=0.9)
+    assert apart.value("buyer_name") == "解桂" and apart.value("buyers")[0]["name"] == "邹桂"
+
+    groups = {"buyers": ("buyer_name", "buyer_id_number")}
+    out = keep_surer_readings(
+        {f.name: f for f in before}, after, replaced={0}, required=required, review_below=0.9, groups=groups
+    )
+    assert out.value("buyer_name") == "邹桂" == out.value("buyers")[0]["name"]
+    assert out.fields["buyer_name"].confidence == 0.93
+    # The ID number both pictures read alike is no change, and says nothing about an earlier picture.
+    assert out.fields["buyer_id_number"].confidence == 0.96
+    assert sorted(w.split(":")[0] for w in out.warnings if "earlier picture" in w) == ["buyer_name", "buyers"]
+
+
+def test_a_surer_buyers_list_in_the_new_picture_brings_its_first_buyer_along() -> None:
+    before, after = _buyer("解桂", 0.70, 0.98), _purchase(*_buyer("邹桂", 0.95, 0.95))
+    groups = {"buyers": ("buyer_name", "buyer_id_number")}
+    out = keep_surer_readings(
+        {f.name: f for f in before}, after, replaced={0}, required=("buyer_name",), review_below=0.9, groups=groups
+    )
+    assert out.value("buyer_name") == "邹桂" == out.value("buyers")[0]["name"] and not out.warnings
+
+
+def test_purchase_contracts_declare_the_buyer_group() -> None:
+    from extractors.registry import extractor_for
+
+    assert extractor_for("purchase_contract").field_groups == {"buyers": ("buyer_name", "buyer_id_number")}
+    assert extractor_for("rental_agreement").field_groups == {}
