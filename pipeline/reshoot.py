@@ -2,9 +2,9 @@
 
 A counter answers while the applicant is still there, so a doubtful value is worth a second picture: a field
 read below ``review_below`` (repairs, failed check digits and implausible names already lower confidence) is
-listed under its page, with that page's own capture hint when it has one. A required field that was not read is
-listed under the page its label stands on when the label was found (the value beside it was washed out by glare
-or blurred beyond reading), and without a page otherwise. A text-layer PDF is never asked for again: its text is
+listed under its page, with that page's own capture hint when it has one (its worst problem: an error before a
+warning). A required field that was not read is listed under the page its label stands on when the label was
+found (the value beside it was washed out by glare or blurred beyond reading), and without a page otherwise. A text-layer PDF is never asked for again: its text is
 what was signed."""
 
 from __future__ import annotations
@@ -12,9 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from domain.fields import label_zh
-from domain.models import Field, PageInfo, ReshootRequest
+from domain.models import Field, PageInfo, QualityIssue, ReshootRequest, Severity
 
 _CHECK = "请核对；如页面模糊、反光、过暗或不完整，请重拍该页"
+
+
+def _worst(issues: Sequence[QualityIssue]) -> QualityIssue | None:
+    """The issue whose hint the clerk gets: an error (reshoot) before a warning, else the first found."""
+    return next((i for i in issues if i.severity == Severity.ERROR), next(iter(issues), None))
 
 
 def _labels(fields: Sequence[str]) -> str:
@@ -46,7 +51,7 @@ def reshoot_requests(
         p = info.get(page)
         if p is not None and p.text_source == "pdf_text_layer":
             continue
-        issue = next(iter(p.quality.issues), None) if p is not None else None
+        issue = _worst(p.quality.issues) if p is not None else None
         how = issue.message_zh if issue is not None else _CHECK
         names, absent = doubtful.get(page, []), unread.get(page, [])
         what = "，".join(

@@ -3,7 +3,9 @@ a page, and never a text-layer page."""
 
 from __future__ import annotations
 
-from domain.models import ExtractedDocument, Field, PageInfo, QualityIssue, QualityReport, ReshootRequest
+from dataclasses import replace
+
+from domain.models import ExtractedDocument, Field, PageInfo, QualityIssue, QualityReport, ReshootRequest, Severity
 from pipeline.reshoot import reshoot_requests
 
 REQUIRED = ("lessor_name", "lessee_name", "monthly_rent")
@@ -107,3 +109,16 @@ def test_build_document_lists_by_the_threshold_it_is_given() -> None:
         return {f for r in doc.reshoot if r.page == 0 for f in r.fields}
 
     assert "lessor_name" in listed(0.9) and "lessor_name" not in listed(0.8)
+
+
+def test_the_hint_is_the_pages_worst_problem() -> None:
+    """A slightly soft page that is also far too small: "move closer" is what will help, not "hold still"."""
+    soft = QualityIssue("blurry", "图像模糊，请保持文件稳定、对焦清晰后重拍")
+    tiny = QualityIssue("too_small", "文件在画面中过小，请将文件靠近镜头后重拍", Severity.ERROR)
+    fields = _fields(lessor_name=(0.5, 0), lessee_name=(0.97, 0), monthly_rent=(0.99, 0))
+    (r,) = reshoot_requests(fields, [_page(0, issues=(soft, tiny))], required=REQUIRED, review_below=0.9)
+    assert r.hint_zh.endswith(tiny.message_zh)
+    (r,) = reshoot_requests(
+        fields, [_page(0, issues=(soft, replace(tiny, severity=Severity.WARNING)))], required=REQUIRED, review_below=0.9
+    )
+    assert r.hint_zh.endswith(soft.message_zh)  # two warnings: the first found
