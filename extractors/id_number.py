@@ -3,18 +3,25 @@
 python-stdnum (``stdnum.cn.ric``) knows the check digit, valid birth dates and which county codes existed in
 which year. A misread number almost never passes all three, so a single look-alike digit, one dropped or
 doubled digit, or a birth-date section that disagrees with the printed birth date can be put right — but only
-when exactly one repair yields a valid number consistent with what else the document says. Every repair is
-reported, never silent. Shared by the ID-card and contract extractors.
+when exactly one repair yields a valid number consistent with what else the document says. Where the
+recogniser's own alternatives for each digit are known, they are tried first: a digit it nearly read differently
+is far likelier to be the misread one than any look-alike, so up to two such digits may be put right, when one
+number fits clearly better than any other. Every repair is reported, never silent. Shared by the ID-card and
+contract extractors.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from stdnum.cn import ric
 
+from domain.models import Candidates
 from extractors.normalize import DIGIT_LOOKALIKES, X_LOOKALIKES, clean_text
 
 # Printed digits that OCR mistakes for one another (symmetric); a repair only swaps within these pairs.
@@ -29,6 +36,13 @@ for _d in "148":
 
 _IDISH = set("0123456789") | set(DIGIT_LOOKALIKES) | X_LOOKALIKES
 _RUN_MIN, _RUN_MAX = 15, 21
+
+# Repairs from the recogniser's alternatives: at most this many digits changed, chosen among this many of the
+# likeliest alternatives in the whole number; the best fitting number must be this many times likelier than
+# the next, or two numbers fit about as well and neither is chosen.
+_ALTERNATIVE_SWAPS = 2
+_ALTERNATIVES_TRIED = 8
+_ALTERNATIVE_MARGIN = math.log(10)
 
 
 @dataclass(frozen=True)
@@ -67,8 +81,8 @@ def review(reading: IdNumberReading, field: str) -> tuple[float, list[str]]:
     if reading.corrections:
         factor = REPAIRED if reading.repairs else LOOKALIKE
         warnings.append(
-            f"{field}: OCR misreading repaired (" + "; ".join(reading.corrections) + "), the only repair that "
-            "passes the GB 11643 check digit, birth date and region code / 公民身份号码已按校验规则纠正，请核对"
+            f"{field}: OCR misreading repaired (" + "; ".join(reading.corrections) + "); no other repair passes "
+            "the GB 11643 check digit, birth date and region code as well / 公民身份号码已按校验规则纠正，请核对"
         )
     if not reading.valid:
         factor = INVALID
@@ -171,7 +185,51 @@ def read_id_number(text: str, *, birth_date: dt.date | None = None, sex: str | N
     return repair_id_number(raw, birth_date=birth_date, sex=sex)
 
 
-def repair_id_number(raw: str, *, birth_date: dt.date | None = None, sex: str | None = None) -> IdNumberReading:
+def _from_alternatives(
+    mapped: str, candidates: Sequence[Candidates | None], birth_date: dt.date | None, sex: str | None
+) -> tuple[str, str] | None:
+    """The valid number made by putting the recogniser's alternatives in at most two places, with what was
+    changed, when it is clearly likelier than any other such number; None when none fits or two fit alike."""
+    swaps = []  # (log of how much less likely than what was read, position, digit)
+    for i, cands in enumerate(candidates):
+        if not cands:
+            continue
+        read = cands[0][1]
+        for alt, p in cands[1:]:
+            alt = alt.upper()
+            if p > 0 and alt != mapped[i] and (alt.isdigit() or (alt == "X" and i == 17)):
+                swaps.append((math.log(p / read) if read > 0 else 0.0, i, alt))
+    swaps = sorted(swaps, reverse=True)[:_ALTERNATIVES_TRIED]
+    fits: list[tuple[float, str, str]] = []
+    for k in range(1, _ALTERNATIVE_SWAPS + 1):
+        for combo in itertools.combinations(swaps, k):
+            if len({i for _, i, _ in combo}) < k:
+                continue
+            digits = list(mapped)
+            for _, i, alt in combo:
+                digits[i] = alt
+            number = "".join(digits)
+            if _fits(number, birth_date, sex):
+                how = "; ".join(
+                    f"'{mapped[i]}'→'{alt}' at position {i + 1}, the recogniser's alternative there"
+                    for _, i, alt in sorted(combo, key=lambda c: c[1])
+                )
+                fits.append((sum(score for score, _, _ in combo), number, how))
+    fits.sort(reverse=True)
+    if not fits or (len(fits) > 1 and fits[0][0] - fits[1][0] < _ALTERNATIVE_MARGIN):
+        return None
+    return fits[0][1], fits[0][2]
+
+
+def repair_id_number(
+    raw: str,
+    *,
+    birth_date: dt.date | None = None,
+    sex: str | None = None,
+    candidates: Sequence[Candidates | None] | None = None,
+) -> IdNumberReading:
+    """``raw`` as a valid number where one repair makes it so (see the module's docstring). ``candidates``: per
+    character of ``raw``, what the recogniser also considered there, best first (None where it gave none)."""
     mapped, notes = _map_lookalikes(raw)
     if len(mapped) == 18 and is_valid(mapped):
         return IdNumberReading(mapped, raw, True, tuple(notes))
@@ -182,6 +240,10 @@ def repair_id_number(raw: str, *, birth_date: dt.date | None = None, sex: str | 
         if 0 < changed <= 2 and _fits(with_date, birth_date, sex):
             note = f"birth-date digits {mapped[6:14]}→{birth_date:%Y%m%d} from the printed birth date"
             return IdNumberReading(with_date, raw, True, tuple(notes), (note,))
+    if candidates is not None and len(candidates) == len(mapped) == 18:
+        found = _from_alternatives(mapped, candidates, birth_date, sex)
+        if found is not None:
+            return IdNumberReading(found[0], raw, True, tuple(notes), (found[1],))
     matches = {c: how for c, how in _repairs(mapped).items() if _fits(c, birth_date, sex)}
     if len(matches) == 1:
         ((number, how),) = matches.items()

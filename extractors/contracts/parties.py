@@ -74,7 +74,7 @@ def id_after(
         if m:
             row = row[: m.start()]
         rest = rest + NEWLINE + row
-    found = parse_id_number(rest.text, max_skip=len(rest.text))
+    found = parse_id_number(rest.text, max_skip=len(rest.text), candidates=rest.candidates)
     if found is None:
         return None
     reading, start, end = found

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
+from domain.models import Candidates
 from extractors.id_number import IdNumberReading, repair_id_number
 
 _CJK = r"\u4e00-\u9fff"
@@ -91,13 +93,17 @@ def parse_party_name(text: str, *, whole: bool = False) -> tuple[str, int, int] 
     return parse_person_name(text, whole=whole)
 
 
-def parse_id_number(text: str, *, max_skip: int = 40) -> tuple[IdNumberReading, int, int] | None:
+def parse_id_number(
+    text: str, *, max_skip: int = 40, candidates: Sequence[Candidates | None] = ()
+) -> tuple[IdNumberReading, int, int] | None:
     """The ID number, checked (GB 11643) and repaired as on the ID card: a contract's number is typed or
-    hand-filled in the same digits, and a wrong one must not pass with the line's confidence."""
+    hand-filled in the same digits, and a wrong one must not pass with the line's confidence. ``candidates``,
+    per character of ``text`` when known, let a digit the recogniser nearly read otherwise be put right."""
     m = _ID.search(text)
     if m is None or m.start() > max_skip:
         return None
-    return repair_id_number(m.group(1)), m.start(1), m.end(1)
+    alternatives = candidates[m.start(1) : m.end(1)] if len(candidates) == len(text) else None
+    return repair_id_number(m.group(1), candidates=alternatives), m.start(1), m.end(1)
 
 
 def _date(y: int, mo: int, d: int) -> str | None:

@@ -368,3 +368,19 @@ def test_an_unreadable_party_name_is_placed_on_the_page_of_its_label() -> None:
     out = RentalAgreementExtractor().extract([first, second])
     assert "lessor_name" not in out.fields
     assert out.unread_on == {"lessor_name": 1}  # lessee and rent have no label anywhere: no page to name
+
+
+def test_a_contract_id_number_is_repaired_from_the_recognisers_alternatives() -> None:
+    """The camera set's rental freeform_hard_007: 420106… read as 120106…, with '4' as the first digit's alternative."""
+    raw = "承租人（乙方）：谢娟嘉，身份证号：120106199205179183"
+    at = raw.index("120106")
+    cands = tuple(((ch, 0.9), ("4", 0.097)) if i == at else ((ch, 0.9),) for i, ch in enumerate(raw))
+    misread = line(raw, 100, 100, conf=0.94)
+    out = RentalAgreementExtractor().extract([page(TextLine(raw, 0.94, misread.bbox, candidates=cands))])
+    number = out.fields["lessee_id_number"]
+    assert number.value == "420106199205179183" and number.raw == "120106199205179183"
+    assert round(number.confidence, 3) == round(0.94 * 0.7, 3)  # a repair goes to the reviewer (below 0.9)
+    assert any(w.startswith("lessee_id_number: OCR misreading repaired") for w in out.warnings)
+    # The same line without alternatives is kept as read and flagged.
+    out = RentalAgreementExtractor().extract([page(misread)])
+    assert out.fields["lessee_id_number"].value == "120106199205179183"
