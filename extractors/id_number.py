@@ -4,9 +4,9 @@ python-stdnum (``stdnum.cn.ric``) knows the check digit, valid birth dates and w
 which year. A misread number almost never passes all three, so a single look-alike digit, one dropped or
 doubled digit, or a birth-date section that disagrees with the printed birth date can be put right — but only
 when exactly one repair yields a valid number consistent with what else the document says. Where the
-recogniser's own alternatives for each digit are known, they are tried first: a digit it nearly read differently
-is far likelier to be the misread one than any look-alike, so up to two such digits may be put right, when one
-number fits clearly better than any other. Every repair is reported, never silent. Shared by the ID-card and
+recogniser's own alternatives for each digit are known, they are tried before the blind look-alike swaps: the
+digits it nearly read otherwise are where a misreading most likely is, so up to two of them may be changed, when
+one valid number is clearly likelier than any other. Every repair is reported, never silent. Shared by the ID-card and
 contract extractors.
 """
 
@@ -34,7 +34,8 @@ CONFUSABLE["X"] = "148"
 for _d in "148":
     CONFUSABLE[_d] += "X"
 
-_IDISH = set("0123456789") | set(DIGIT_LOOKALIKES) | X_LOOKALIKES
+_DIGITS = "0123456789"
+_IDISH = set(_DIGITS) | set(DIGIT_LOOKALIKES) | X_LOOKALIKES
 _RUN_MIN, _RUN_MAX = 15, 21
 
 # Repairs from the recogniser's alternatives: at most this many digits changed, chosen among this many of the
@@ -197,7 +198,7 @@ def _from_alternatives(
         read = cands[0][1]
         for alt, p in cands[1:]:
             alt = alt.upper()
-            if p > 0 and alt != mapped[i] and (alt.isdigit() or (alt == "X" and i == 17)):
+            if p > 0 and alt != mapped[i] and (alt in _DIGITS or (alt == "X" and i == 17)):
                 swaps.append((math.log(p / read) if read > 0 else 0.0, i, alt))
     swaps = sorted(swaps, reverse=True)[:_ALTERNATIVES_TRIED]
     fits: list[tuple[float, str, str]] = []
