@@ -212,8 +212,10 @@ async def _verify_one(
     sub = None if indication == TOTAL_PASSED else result.ades_subindic.name
     message = None if indication == TOTAL_PASSED else result.failure_msg
     best_time = getattr(result, "best_signature_time", None)
-    cert = status.signing_cert if status is not None else emb.signer_cert
-    if indication == TOTAL_PASSED and best_time is not None and cert.not_valid_after < best_time:
+    # A CMS without its signer's certificate has no status to read it from, and pyHanko raises when asked for it:
+    # the result (INDETERMINATE, NO_SIGNING_CERTIFICATE_FOUND) is reported with no signer named.
+    cert = status.signing_cert if status is not None else _safe(lambda: emb.signer_cert)
+    if indication == TOTAL_PASSED and best_time is not None and cert is not None and cert.not_valid_after < best_time:
         # EN 319 102-1 5.5.4: a signature whose best time is after its certificate expired, with no proof of
         # existence before that, is INDETERMINATE/OUT_OF_BOUNDS_NO_POE. pyHanko 0.38 leaves this step out.
         indication, sub = INDETERMINATE, "OUT_OF_BOUNDS_NO_POE"

@@ -138,3 +138,25 @@ def test_not_a_pdf_is_a_domain_error(dev_pki) -> None:
 def test_unsigned_pdf_reports_no_signature(application_pdf, dev_pki) -> None:
     report = verify(application_pdf, trust=_trust(dev_pki, fetch=False))
     assert report.signatures == () and not report.valid
+
+
+def _without_certificates(signed: bytes) -> bytes:
+    """``signed`` with the certificates taken out of its CMS, padded back into the same /Contents hole (the hole is
+    outside the signed byte range, so the file is intact but names no signer)."""
+    import re
+
+    from asn1crypto import cms
+
+    m = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", signed)
+    assert m is not None
+    hole = m.group(1)
+    info = cms.ContentInfo.load(bytes.fromhex(hole.decode()))  # the zero padding after the DER is ignored
+    info["content"]["certificates"] = None
+    der = info.dump(force=True).hex().encode()
+    return signed[: m.start(1)] + der + b"0" * (len(hole) - len(der)) + signed[m.end(1) :]
+
+
+def test_a_signature_without_its_certificate_is_reported_not_raised(signed_by_level, dev_pki) -> None:
+    report = verify(_without_certificates(signed_by_level[Level.B_B]), trust=_trust(dev_pki, fetch=False))
+    [sig] = report.signatures
+    assert not report.valid and sig.indication != TOTAL_PASSED and sig.signer is None
