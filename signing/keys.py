@@ -31,7 +31,10 @@ _SELF_TEST_DATA = b"docintel signer start-up self-test"
 class KeyHandle:
     backend: str  # "dev" | "pkcs12" | "pkcs11"
     signer: Signer = field(repr=False)
-    lock: threading.Lock | None = field(default=None, repr=False)  # PKCS#11 sessions are not thread-safe
+    # One signing at a time per key: pyHanko installs the signature-timestamp provider on the Signer object for
+    # the length of a signing (its PdfSigner is stateful), so two counters finalising at once could get a
+    # signature without its certificate; PKCS#11 sessions are not thread-safe either.
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     test_only: bool = False
 
     @property
@@ -58,7 +61,7 @@ def build_key(settings: SigningSettings, *, env: str, trust_roots: tuple[x509.Ce
     elif settings.backend == "pkcs12":
         handle = KeyHandle("pkcs12", _pkcs12_signer(settings))
     elif settings.backend == "pkcs11":
-        handle = KeyHandle("pkcs11", _pkcs11_signer(settings), lock=threading.Lock())
+        handle = KeyHandle("pkcs11", _pkcs11_signer(settings))
     else:  # pragma: no cover - pydantic's Literal already refuses others
         raise ConfigError(f"unknown signing backend {settings.backend!r}")
     assert_viable(handle, trust_roots=trust_roots, check_dates=not handle.test_only)
@@ -92,10 +95,7 @@ def _self_test(handle: KeyHandle) -> None:
 
     signer = handle.signer
     try:
-        if handle.lock is not None:
-            with handle.lock:
-                sig = asyncio.run(signer.async_sign_raw(_SELF_TEST_DATA, "sha256"))
-        else:
+        with handle.lock:
             sig = asyncio.run(signer.async_sign_raw(_SELF_TEST_DATA, "sha256"))
         mech = signer.get_signature_mechanism_for_digest("sha256")
         DefaultSignatureValidator().validate_signature(sig, _SELF_TEST_DATA, handle.certificate.public_key, mech)

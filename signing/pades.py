@@ -45,8 +45,8 @@ def sign(
 
     B-T and above need ``timestamper``; B-LT and above need ``trust_roots`` (a validation context with fetching is
     built for the call and its HTTP sessions closed after) or a ready ``validation_context``, to gather the OCSP
-    responses and CRLs that go into the DSS. ``signer_lock`` serialises use of a signer that
-    is not thread-safe (a PKCS#11 session).
+    responses and CRLs that go into the DSS. ``signer_lock`` serialises use of ``signer``: a pyHanko Signer
+    is not safe to sign two documents at once (see ``signing.keys.KeyHandle.lock``).
     """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfReadError

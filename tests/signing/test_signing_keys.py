@@ -171,3 +171,33 @@ def test_pkcs11_softhsm_signs_b_lta(
 def test_pkcs11_missing_key_fails_at_start(dev_pki, softhsm_token, pki_files) -> None:
     with pytest.raises(SignerUnavailable, match=r"not usable|no signing certificate"):
         build_signer(_p11_settings(dev_pki, softhsm_token, pki_files, pkcs11_key_label="no-such-key"), env="prod")
+
+
+def test_one_key_signs_one_document_at_a_time(dev_pki, services_up, application_pdf, tmp_path, pki_files) -> None:
+    """Two counters finalising at once share the service's signer. pyHanko keeps per-signing state on the Signer,
+    so overlapping signings once gave a signature without its certificate: every backend's key is locked."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    signer = build_signer(_p12_settings(dev_pki, tmp_path, pki_files), env="prod")
+    inner, inside, most, guard = signer.key.signer.async_sign_raw, [0], [0], threading.Lock()
+
+    async def counting_sign_raw(*args, **kwargs):
+        with guard:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.3)  # long enough for the other thread to arrive if nothing holds it back
+        try:
+            return await inner(*args, **kwargs)
+        finally:
+            with guard:
+                inside[0] -= 1
+
+    signer.key.signer.async_sign_raw = counting_sign_raw
+    with ThreadPoolExecutor(3) as pool:
+        signed = list(pool.map(lambda _: sign_pdf(application_pdf, signer=signer, level="B-T"), range(3)))
+    assert most[0] == 1
+    for pdf in signed:
+        [sig] = verify(pdf, trust=TrustConfig(roots=(dev_pki.root_cert,))).signatures
+        assert sig.indication == TOTAL_PASSED
