@@ -253,6 +253,14 @@ def recheck_finished_cases(svc: CaseServices, job_id: str, item_ids: Sequence[in
 
 def finish_reprocess(svc: CaseServices, job_id: str) -> None:
     with svc.db.session() as s:
+        job = s.get(Job, job_id)
+        if job is None or job.state in JobState.FINAL:
+            return
+        item_ids = list(s.scalars(select(JobItem.id).where(JobItem.job_id == job_id)))
+    # A worker that died between finishing a case's last document and checking the case left it unchecked, and a
+    # resumed job sends only unfinished items: check whatever is still unchecked (checked cases are skipped).
+    recheck_finished_cases(svc, job_id, item_ids)
+    with svc.db.session() as s:
         job = s.scalars(select(Job).where(Job.id == job_id).with_for_update()).first()
         if job is None or job.state in JobState.FINAL:
             return

@@ -7,28 +7,11 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
-from config.settings import JobsSettings, Settings, StorageSettings
 from pipeline import job_runner, job_store
-from pipeline.cases import CaseServices
 from pipeline.job_runner import InlineDispatcher, TransientFailure
 from pipeline.keys import create_api_key
-from storage import migrate
-from storage.blobs import build_blob_store
-from storage.db import Database
 from storage.jobs_models import ItemState, Job, JobItem
 from storage.models import Case
-
-
-@pytest.fixture
-def svc(tmp_path) -> CaseServices:
-    storage = StorageSettings(
-        database_url=f"sqlite:///{tmp_path / 'run.db'}", blob_dir=tmp_path / "blobs", sqlite_busy_timeout_ms=200
-    )
-    settings = Settings(var_dir=tmp_path, storage=storage, jobs=JobsSettings(heartbeat_s=0.2))
-    db = Database(storage)
-    migrate.upgrade(db)
-    yield CaseServices(db=db, blobs=build_blob_store(storage), settings=settings)
-    db.dispose()
 
 
 def test_a_locked_database_is_transient_and_the_item_is_given_back(svc, tmp_path):

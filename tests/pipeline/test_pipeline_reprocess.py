@@ -65,3 +65,56 @@ def test_dates():
     assert parse_when(None) is None
     with pytest.raises(InputError):
         parse_when("June")
+
+
+def test_a_case_left_unchecked_by_a_dead_worker_is_checked_when_the_job_finishes(svc):
+    """The worker recorded the case's last document as done and died before checking the case; the resumed job
+    sends only unfinished items, so nothing else would ever check it."""
+    from sqlalchemy import select
+
+    from pipeline import job_store
+    from pipeline.keys import create_api_key
+    from pipeline.reprocess import finish_reprocess
+    from storage.jobs_models import Job, JobItem
+    from storage.models import Case, CheckReportRow, Document, Extraction
+
+    key = create_api_key(svc.db, role="admin", branch="B3")
+    result = _result("id_card_front", "old-engine/0.9", name="张三")
+    with svc.db.session() as s:
+        case = Case(
+            branch="B3", business_type="retirement_withdrawal", business_date="2026-06-01", created_by=key.key_id
+        )
+        s.add(case)
+        s.flush()
+        doc = Document(case_id=case.id, seq=0, part_index=0, doc_type="id_card_front", created_by=key.key_id)
+        s.add(doc)
+        s.flush()
+        s.add(
+            Extraction(
+                document_id=doc.id,
+                version=1,
+                engine="old-engine/0.9",
+                doc_type="id_card_front",
+                result=result,
+                reason="upload",
+                created_by=key.key_id,
+            )
+        )
+        job = job_store.create_job(
+            s, kind="reprocess", items=[{"document_id": doc.id}], branch="B3", created_by=key.key_id, role="admin"
+        )
+        job_id, case_id = job.id, case.id
+        (item_id,) = s.scalars(select(JobItem.id).where(JobItem.job_id == job_id))
+    assert job_store.claim_item(svc.db, item_id=item_id, settings=svc.settings.jobs) is not None
+    diff = {"document_id": doc.id, "old_version": 1, "diff": diff_results(result, result), "doc_type": "id_card_front"}
+    assert job_store.complete_item(svc.db, item_id=item_id, result=diff)  # ... and the worker is gone
+
+    finish_reprocess(svc, job_id)
+    with svc.db.session() as s:
+        report = s.get(Job, job_id).result["report"]
+        assert (report["documents"], report["cases_checked"]) == (1, 1)
+        rows = s.scalars(select(CheckReportRow).where(CheckReportRow.case_id == case_id)).all()
+        assert [r.trigger for r in rows] == ["reprocess"]
+    finish_reprocess(svc, job_id)  # a second finish (the sweep) checks nothing again
+    with svc.db.session() as s:
+        assert len(s.scalars(select(CheckReportRow).where(CheckReportRow.case_id == case_id)).all()) == 1
