@@ -4,8 +4,8 @@ A counter answers while the applicant is still there, so a doubtful value is wor
 read below ``review_below`` (repairs, failed check digits and implausible names already lower confidence) is
 listed under its page, with that page's own capture hint when it has one (its worst problem: an error before a
 warning). A required field that was not read is listed under the page its label stands on when the label was
-found (the value beside it was washed out by glare or blurred beyond reading), and without a page otherwise. A text-layer PDF is never asked for again: its text is
-what was signed."""
+found (the value beside it was washed out by glare or blurred beyond reading), and without a page otherwise. A
+text-layer PDF is never asked for again: its text is what was signed."""
 
 from __future__ import annotations
 
