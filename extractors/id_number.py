@@ -6,8 +6,8 @@ doubled digit, or a birth-date section that disagrees with the printed birth dat
 when exactly one repair yields a valid number consistent with what else the document says. Where the
 recogniser's own alternatives for each digit are known, they are tried before the blind look-alike swaps: the
 digits it nearly read otherwise are where a misreading most likely is, so up to two of them may be changed, when
-one valid number is clearly likelier than any other. Every repair is reported, never silent. Shared by the ID-card and
-contract extractors.
+one valid number is clearly likelier than any other. Every repair is reported, never silent. Shared by the
+ID-card and contract extractors.
 """
 
 from __future__ import annotations
@@ -157,11 +157,10 @@ def _fits(number: str, birth_date: dt.date | None, sex: str | None) -> bool:
 
 def _repairs(s: str) -> dict[str, str]:
     """Candidate numbers one edit away from ``s`` (look-alike swap, dropped or doubled digit) → the edit."""
-    alphabet = "0123456789"
     out: dict[str, str] = {}
     if len(s) == 18:
         for i, ch in enumerate(s):
-            options = (alphabet + "X") if ch == "?" else CONFUSABLE.get(ch, "")
+            options = (_DIGITS + "X") if ch == "?" else CONFUSABLE.get(ch, "")
             for alt in options:
                 if alt == "X" and i != 17:
                     continue
@@ -171,7 +170,7 @@ def _repairs(s: str) -> dict[str, str]:
             out.setdefault(s[:i] + s[i + 1 :], f"dropped a doubled '{s[i]}' at position {i + 1}")
     elif len(s) == 17:
         for i in range(18):
-            for alt in alphabet + ("X" if i == 17 else ""):
+            for alt in _DIGITS + ("X" if i == 17 else ""):
                 out.setdefault(s[:i] + alt + s[i:], f"inserted a missing '{alt}' at position {i + 1}")
     return out
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import binascii
+import contextlib
 import io
 import logging
 import threading
@@ -109,11 +110,8 @@ def sign(
 
     out = io.BytesIO()
     try:
-        if signer_lock is None:
+        with signer_lock or contextlib.nullcontext():
             asyncio.run(run())
-        else:
-            with signer_lock:
-                asyncio.run(run())
     except Exception as exc:
         raise _map_signing_error(exc, level) from exc
     return out.getvalue()
