@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from domain.errors import InputError
-from pipeline.reprocess import case_aligned_chunks, parse_when
+from pipeline import job_store
+from pipeline.keys import create_api_key
+from pipeline.reprocess import case_aligned_chunks, finish_reprocess, parse_when
 from pipeline.reprocess_diff import check_diff, diff_results, summarize
+from storage.jobs_models import Job, JobItem
+from storage.models import Case, CheckReportRow, Document, Extraction
 
 
 def _result(doc_type: str, engine: str, **values: object) -> dict:
@@ -70,14 +75,6 @@ def test_dates():
 def test_a_case_left_unchecked_by_a_dead_worker_is_checked_when_the_job_finishes(svc):
     """The worker recorded the case's last document as done and died before checking the case; the resumed job
     sends only unfinished items, so nothing else would ever check it."""
-    from sqlalchemy import select
-
-    from pipeline import job_store
-    from pipeline.keys import create_api_key
-    from pipeline.reprocess import finish_reprocess
-    from storage.jobs_models import Job, JobItem
-    from storage.models import Case, CheckReportRow, Document, Extraction
-
     key = create_api_key(svc.db, role="admin", branch="B3")
     result = _result("id_card_front", "old-engine/0.9", name="张三")
     with svc.db.session() as s:
