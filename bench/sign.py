@@ -51,7 +51,7 @@ def main() -> int:
     ap.add_argument("--pki-dir", type=Path, default=None, help="dev PKI folder (default: a fresh temp dir)")
     args = ap.parse_args()
 
-    from signing.demo_case import demo_application
+    from devtools.demo_case import demo_application
     from signing.devpki.pki import load_dev_pki
     from signing.devpki.server import ensure_dev_services
     from signing.pades import sign

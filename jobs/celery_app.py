@@ -70,6 +70,5 @@ def make_celery(settings: Settings | None = None) -> Celery:
 
 app = make_celery()
 celery = app  # the name `celery -A jobs.celery_app` looks for
-
-# Worker start-up and housekeeping hooks (signals); they only act inside a worker.
-from jobs import worker_process  # noqa: E402, F401
+# A worker imports ``jobs.tasks`` (the ``include`` above) before it starts, and with it ``jobs.worker_process``,
+# whose signal handlers set the worker up; this module imports neither, so a sender never loads them.

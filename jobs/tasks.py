@@ -10,6 +10,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from jobs import worker_process
 from jobs.celery_app import app
+from jobs.dispatch import get_dispatcher
 from pipeline import job_runner
 from pipeline.callbacks import deliver_callback
 from pipeline.job_runner import TransientFailure
@@ -36,7 +37,7 @@ def run_items(self, job_id: str, kind: str, item_ids: list[int]) -> dict:  # typ
     try:
         return job_runner.run_items(
             worker_process.services(),
-            worker_process.dispatcher(),
+            get_dispatcher(),
             job_id=job_id,
             kind=kind,
             item_ids=item_ids,
@@ -49,7 +50,7 @@ def run_items(self, job_id: str, kind: str, item_ids: list[int]) -> dict:  # typ
 @app.task(name="docintel.finish_job", bind=True)
 def finish_job(self, job_id: str, kind: str = "") -> str:  # type: ignore[no-untyped-def]
     try:
-        return job_runner.finish_job(worker_process.services(), worker_process.dispatcher(), job_id=job_id)
+        return job_runner.finish_job(worker_process.services(), get_dispatcher(), job_id=job_id)
     except TransientFailure as exc:
         return _retry(self, exc)
 
@@ -59,5 +60,5 @@ def send_callback(job_id: str) -> str:
     svc = worker_process.services()
     delivery = deliver_callback(svc.db, job_id=job_id, settings=svc.settings)
     if delivery.retry_in_s is not None:
-        worker_process.dispatcher().send_callback(job_id, countdown_s=delivery.retry_in_s)
+        get_dispatcher().send_callback(job_id, countdown_s=delivery.retry_in_s)
     return delivery.state

@@ -22,6 +22,7 @@ from celery import signals
 from sqlalchemy import create_engine, inspect, text
 
 from config.settings import Settings, get_settings
+from jobs.dispatch import get_dispatcher
 from pipeline.cases import CaseServices
 
 log = logging.getLogger(__name__)
@@ -40,19 +41,6 @@ def services() -> CaseServices:
 
     settings = get_settings()
     return CaseServices(db=Database(settings.storage), blobs=build_blob_store(settings.storage), settings=settings)
-
-
-@lru_cache(maxsize=1)
-def dispatcher():  # type: ignore[no-untyped-def]
-    from jobs.dispatch import CeleryDispatcher
-
-    return CeleryDispatcher(_app(), get_settings())
-
-
-def _app():  # type: ignore[no-untyped-def]
-    from jobs.celery_app import app
-
-    return app
 
 
 @signals.worker_init.connect
@@ -100,7 +88,7 @@ def _after_fork(**_: Any) -> None:
 def sweep_once(settings: Settings, db: Any) -> None:
     from pipeline.job_store import sweep
 
-    sweep(db, dispatcher(), settings=settings.jobs)
+    sweep(db, get_dispatcher(), settings=settings.jobs)
     _trim_broker(settings)
 
 

@@ -2,7 +2,7 @@
 left to do: every unit of work is a ``job_items`` row with its own state, attempts and lease, so a lost message, a
 killed worker or an interrupted job is resumed from here and each item's result is stored once.
 
-Imported by ``storage.models`` so that ``Base.metadata`` (and Alembic) always know these tables.
+They share ``storage.models``' metadata; ``storage.schema`` gathers every table for Alembic.
 """
 
 from __future__ import annotations

@@ -240,7 +240,3 @@ class AuditEvent(Base):
     subject_type: Mapped[str] = mapped_column(String(32))  # case | document | artifact | extract
     subject_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
-
-
-# Tables of other modules that share this metadata (Alembic compares against all of it).
-from storage import jobs_models  # noqa: E402, F401

@@ -11,7 +11,7 @@ import sys
 
 GENERATORS: dict[str, tuple[str, str]] = {
     "case": ("samples.generator.case", "a whole case (ID card sides + contract), optionally with a planted problem"),
-    "registry": ("samples.generator.registry", "registry records (公安/房产/税务/社保) agreeing with sample sets"),
+    "registry": ("samples.generator.registry_file", "registry records (公安/房产/税务/社保) agreeing with sample sets"),
     "idcards": ("samples.generator.idcard", "ID-card camera captures (front, back, both sides in one frame)"),
 }
 

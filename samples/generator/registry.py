@@ -1,12 +1,11 @@
 """Records of the outside registries (公安, 民政, 房产, 税务, 社保) that agree with generated people and contracts.
 
 The local registry adapter (``checks.registries.local``) reads the JSON this writes; ``samples/registry/registry.json``
-is generated with it (see ``python -m samples.generator registry``) so the committed samples verify.
+is generated with it (``samples.generator.registry_file``) so the committed samples verify.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -123,41 +122,3 @@ def _contract_records(doc_type: str, t: Mapping[str, Any]) -> dict[str, dict[str
             if t.get(f"{role}_id_number"):
                 out["public_security"][t[f"{role}_id_number"]] = {"name": t.get(f"{role}_name")}
     return out
-
-
-def demo_case_records(seed: int = 0) -> dict[str, dict[str, dict[str, Any]]]:
-    """The records of the cases ``python -m samples.generator case --seed 0`` writes, one per business."""
-    from samples.generator.case import BUSINESSES, plan_case
-
-    out: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in SOURCES}
-    for business in BUSINESSES:
-        merge(out, plan_case(seed, business=business).records)
-    return out
-
-
-# --- ``python -m samples.generator registry`` -----------------------------------------------------------
-DEMO_SEEDS = (0, 7)  # seed 7 is the case samples/demo.py generates
-
-
-def committed_records(samples_dir: Path) -> dict[str, dict[str, dict[str, Any]]]:
-    """What ``samples/registry/registry.json`` holds: the demo cases and every sample set under ``samples/``."""
-    records: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in SOURCES}
-    for seed in DEMO_SEEDS:
-        merge(records, demo_case_records(seed))
-    merge(records, records_from_truth(samples_dir))
-    return records
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    from config.settings import PROJECT_ROOT
-
-    p.add_argument("--out", type=Path, default=PROJECT_ROOT / "samples" / "registry" / "registry.json")
-    p.add_argument("--samples", type=Path, default=PROJECT_ROOT / "samples", help="folder of sample sets to include")
-
-
-def run(args: argparse.Namespace) -> int:
-    doc = registry_document(committed_records(args.samples))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({"out": str(args.out), **{s: len(doc["sources"][s]) for s in SOURCES}}))
-    return 0

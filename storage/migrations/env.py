@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from storage.models import Base
+from storage.schema import metadata
 
 # Any number to share between processes: only one of them migrates at a time on PostgreSQL.
 _PG_LOCK_ID = 0x646F6369  # "doci"
@@ -30,7 +30,7 @@ def run_migrations_online() -> None:
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
     )

@@ -35,7 +35,7 @@ def services_up(dev_pki: DevPki, dev_services: DevPkiServer) -> DevPkiServer:
 
 @pytest.fixture(scope="session")
 def demo_data():
-    from signing.demo_case import demo_application
+    from devtools.demo_case import demo_application
 
     return demo_application(seed=11)
 

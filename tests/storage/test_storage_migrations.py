@@ -11,17 +11,18 @@ from sqlalchemy import inspect, text
 from config.settings import StorageSettings
 from storage import migrate
 from storage.db import Database
-from storage.models import ApiKey, Base
+from storage.models import ApiKey
+from storage.schema import metadata
 
 
 def test_upgrade_creates_every_table_and_downgrade_removes_them(database):
     migrate.upgrade(database)
     assert migrate.current_revision(database) == migrate.head_revision()
     tables = set(inspect(database.engine).get_table_names())
-    assert set(Base.metadata.tables) <= tables
+    assert set(metadata.tables) <= tables
     migrate.downgrade(database, "base")
     assert migrate.current_revision(database) is None
-    assert not set(Base.metadata.tables) & set(inspect(database.engine).get_table_names())
+    assert not set(metadata.tables) & set(inspect(database.engine).get_table_names())
     migrate.upgrade(database)  # and back: the migration is repeatable
     assert migrate.is_up_to_date(database)
 
@@ -29,7 +30,7 @@ def test_upgrade_creates_every_table_and_downgrade_removes_them(database):
 def test_models_and_migrations_agree(database):
     migrate.upgrade(database)
     with database.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     assert diff == []
 
 

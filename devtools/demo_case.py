@@ -9,8 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from domain.business import Business
 from domain.models import CheckReport, ExtractedDocument, Field, Finding, PageInfo, Severity
-
-from .data import ApplicationData
+from signing.data import ApplicationData
 
 CHINA_TZ = timezone(timedelta(hours=8))
 
