@@ -10,6 +10,11 @@ import os
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-c", "--concurrency", type=int, default=None, help="worker processes (default: jobs.concurrency)")
     p.add_argument("--ocr-threads", type=int, default=None, help="inference threads per process (ocr.threads)")
+    p.add_argument(
+        "--ocr-engine",
+        default=None,
+        help="OCR engine (ocr.engine), e.g. torch-cuda for a bulk worker on a GPU host (with --pool threads)",
+    )
     p.add_argument("--pool", choices=["prefork", "solo", "threads"], default="prefork")
     p.add_argument("-Q", "--queues", default=None, help="queues to consume (default: the OCR and control queues)")
     p.add_argument("-n", "--hostname", default=None, help="worker name (default: celery@<host>)")
@@ -44,9 +49,13 @@ def run(args: argparse.Namespace) -> int:
     if args.ocr_threads is not None:
         # Before the settings and the app are built, and inherited by every pool process.
         os.environ["DOCINTEL_OCR__THREADS"] = str(args.ocr_threads)
-        from config.settings import get_settings
+    if args.ocr_engine is not None:
+        os.environ["DOCINTEL_OCR__ENGINE"] = args.ocr_engine
+    from config.settings import get_settings
+    from extractors.engines.registry import assert_engine_viable
 
-        get_settings.cache_clear()
+    get_settings.cache_clear()
+    assert_engine_viable(get_settings().ocr)  # e.g. torch-cuda with no GPU: exit 3 now, not at the first page
     from jobs.celery_app import app
 
     app.worker_main(worker_argv(args))

@@ -23,7 +23,9 @@ def _var() -> Path:
 
 
 class OcrSettings(BaseModel):
-    engine: str = Field("paddle", description="OCR engine by registry name: paddle | rapidocr | tesseract")
+    engine: str = Field(
+        "paddle", description="OCR engine by registry name: paddle | rapidocr | tesseract | onnx-batched | torch-cuda"
+    )
     model_dir: Path = Field(default_factory=lambda: _var() / "models", description="assembled model folders")
     threads: int = Field(0, ge=0, description="inference threads per process; 0 = ONNX Runtime's default")
     det_limit_side_len: int = Field(960, ge=320, le=4000, description="longest side fed to text detection")
@@ -33,6 +35,14 @@ class OcrSettings(BaseModel):
         le=1.0,
         description="a field read below this confidence is listed for the clerk to check or reshoot",
     )
+    # Batched engines (onnx-batched, torch-cuda): bulk workers reading pages of many documents at once.
+    device: str = Field("cuda", description="torch-cuda: the CUDA device, e.g. cuda or cuda:1")
+    batch_pages: int = Field(8, ge=1, le=256, description="batched engines: most pages per detection batch")
+    batch_lines: int = Field(128, ge=1, le=4096, description="batched engines: most text lines per recognition batch")
+    batch_wait_ms: float = Field(
+        20.0, ge=0, le=5000, description="batched engines: how long a page waits for others to share its batch"
+    )
+    batch_cpu_threads: int = Field(0, ge=0, description="batched engines: threads for pre/post-processing; 0 = cores")
 
 
 class CaptureSettings(BaseModel):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from domain.models import OcrPage, TextLine
+
+if TYPE_CHECKING:
+    from config.settings import OcrSettings
 
 
 class OcrEngine(ABC):
@@ -18,6 +21,12 @@ class OcrEngine(ABC):
     """
 
     name: ClassVar[str]
+
+    @classmethod
+    def assert_viable(cls, settings: OcrSettings) -> None:
+        """Raises ConfigError when this engine cannot run on this machine; cheap, and before any model loads, so a
+        worker or server refuses to start (exit 3) instead of failing its first page. Most engines need none."""
+        return None
 
     @abstractmethod
     def version(self) -> str:

@@ -14,6 +14,8 @@ _ENGINES: dict[str, str] = {
     "paddle": "extractors.engines.paddle:PaddleOcrEngine",
     "rapidocr": "extractors.engines.rapid:RapidOcrEngine",
     "tesseract": "extractors.engines.tesseract:TesseractEngine",
+    "onnx-batched": "extractors.engines.batched.engine:OnnxBatchedEngine",
+    "torch-cuda": "extractors.engines.batched.engine:TorchCudaEngine",
 }
 _instances: dict[tuple, OcrEngine] = {}
 _lock = threading.Lock()
@@ -27,19 +29,28 @@ def available_engines() -> list[str]:
     return sorted(_ENGINES)
 
 
-def get_engine(name: str | None = None, settings: OcrSettings | None = None) -> OcrEngine:
-    """The process-wide instance of an engine: models load once and are reused."""
-    settings = settings or get_settings().ocr
-    name = name or settings.engine
+def engine_class(name: str) -> type[OcrEngine]:
     if name not in _ENGINES:
         raise ConfigError(
             f"unknown OCR engine {name!r}; available: {', '.join(available_engines())}",
             message_zh=f"未知的 OCR 引擎 {name}",
         )
+    module_name, cls_name = _ENGINES[name].split(":")
+    return getattr(importlib.import_module(module_name), cls_name)
+
+
+def assert_engine_viable(settings: OcrSettings) -> None:
+    """ConfigError (exit 3) when the configured engine cannot run here: for start-up, before any model loads."""
+    engine_class(settings.engine).assert_viable(settings)
+
+
+def get_engine(name: str | None = None, settings: OcrSettings | None = None) -> OcrEngine:
+    """The process-wide instance of an engine: models load once and are reused."""
+    settings = settings or get_settings().ocr
+    name = name or settings.engine
+    cls = engine_class(name)
     key = (name, str(settings.model_dir), settings.threads, settings.det_limit_side_len)
     with _lock:
         if key not in _instances:
-            module_name, cls_name = _ENGINES[name].split(":")
-            cls = getattr(importlib.import_module(module_name), cls_name)
             _instances[key] = cls(settings)
         return _instances[key]

@@ -30,7 +30,7 @@ def text_image() -> np.ndarray:
     return cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
 
 
-@pytest.mark.parametrize("name", ["paddle", "rapidocr", "tesseract"])
+@pytest.mark.parametrize("name", ["paddle", "rapidocr", "tesseract", "onnx-batched"])
 def test_engine_reads_chinese_and_digits(name, text_image):
     engine = get_engine(name)
     page = engine.recognize(text_image)
