@@ -107,3 +107,23 @@ def test_worker_with_the_cuda_engine_exits_3_without_a_gpu(tmp_path):
     )  # fmt: skip
     assert run.returncode == 3, run.stderr
     assert "torch-cuda" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_decoding_from_the_best_classes_per_frame_equals_decoding_from_all_of_them():
+    from extractors.engines.batched.lines import ctc_decode, top_classes
+    from extractors.engines.ctc_candidates import candidates_for
+
+    characters = ["blank", *"零壹贰叁肆伍陆柒捌玖拾佰仟万元整", " "]
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        logits = rng.normal(0, 1, size=(40, len(characters)))
+        path = rng.integers(0, len(characters), size=40)
+        path[rng.random(40) < 0.4] = 0  # blanks between characters, as a CTC model emits them
+        logits[np.arange(40), path] += rng.uniform(2, 6, size=40)
+        probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        values, indices = top_classes(probs[None])
+        decoded = ctc_decode(values[0], indices[0], characters)
+        best = probs.argmax(axis=1)
+        keep = np.r_[True, best[1:] != best[:-1]] & (best != 0)
+        assert decoded.text == "".join(characters[i] for i in best[keep])
+        assert decoded.candidates == candidates_for(decoded.text, probs, characters)

@@ -20,7 +20,12 @@ GPU_EXTRA_HINT = "install the optional GPU extra (pip install '.[gpu]': torch wi
 class Backend(Protocol):
     name: str
 
-    def __call__(self, batch: np.ndarray) -> np.ndarray: ...
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        """The model's output for a batch."""
+
+    def top_classes(self, batch: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(values, indices) of the ``k`` best classes along the last axis, best first: a classifier's output
+        reduced where it was computed (a recogniser's is N×T×18710)."""
 
 
 class OrtCpuBackend:
@@ -38,6 +43,11 @@ class OrtCpuBackend:
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
         return self._session.run(None, {self._input: batch})[0]
+
+    def top_classes(self, batch: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        from extractors.engines.batched.lines import top_classes
+
+        return top_classes(self(batch), k)
 
 
 def assert_cuda_viable(device: str) -> None:
@@ -102,10 +112,17 @@ class TorchBackend:
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
 
+    def _forward(self, batch: np.ndarray):  # type: ignore[no-untyped-def]
+        x = self._torch.from_numpy(batch)
+        if self._device.type == "cuda":
+            x = x.pin_memory().to(self._device, non_blocking=True)
+        return self._module(x).float()
+
     def __call__(self, batch: np.ndarray) -> np.ndarray:
-        torch = self._torch
-        with torch.inference_mode():
-            x = torch.from_numpy(batch)
-            if self._device.type == "cuda":
-                x = x.pin_memory().to(self._device, non_blocking=True)
-            return self._module(x).float().cpu().numpy()
+        with self._torch.inference_mode():
+            return self._forward(batch).cpu().numpy()
+
+    def top_classes(self, batch: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        with self._torch.inference_mode():
+            values, indices = self._forward(batch).topk(k, dim=-1)  # on the device: k of 18710 cross the bus
+            return values.cpu().numpy(), indices.cpu().numpy()

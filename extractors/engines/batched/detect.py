@@ -122,9 +122,6 @@ def boxes_from_map(prob: np.ndarray, src_h: int, src_w: int, params: DetParams) 
     return out
 
 
-def page_boxes(maps: np.ndarray, inputs: list[DetInput], params: DetParams) -> list[list[tuple[np.ndarray, float]]]:
-    """Boxes of every page of a batch: each map (N×1×H×W) cut back to its page's model size first."""
-    out = []
-    for prob, i in zip(maps[:, 0], inputs, strict=True):
-        out.append(boxes_from_map(prob[: i.chw.shape[1], : i.chw.shape[2]], i.src_h, i.src_w, params))
-    return out
+def page_boxes(prob: np.ndarray, page: DetInput, params: DetParams) -> list[tuple[np.ndarray, float]]:
+    """Boxes of one page of a batch: its map (H×W, batch size) cut back to the page's own model size first."""
+    return boxes_from_map(prob[: page.chw.shape[1], : page.chw.shape[2]], page.src_h, page.src_w, params)

@@ -24,8 +24,8 @@ from config.settings import OcrSettings
 from domain.models import OcrPage
 from extractors.engines.base import OcrEngine, line_from_polygon, reading_order
 from extractors.engines.batched.backends import Backend, OrtCpuBackend, TorchBackend, assert_cuda_viable
-from extractors.engines.batched.detect import DetParams, det_input, page_boxes, stack_padded
-from extractors.engines.batched.lines import batches, crop_line, ctc_decode
+from extractors.engines.batched.detect import DetInput, DetParams, det_input, page_boxes, stack_padded
+from extractors.engines.batched.lines import FRAME_TOP, Decoded, batches, crop_line, ctc_decode
 from extractors.engines.model_store import model_paths
 
 
@@ -96,6 +96,12 @@ class BatchedEngine(OcrEngine):
     def recognize(self, image: np.ndarray) -> OcrPage:
         return self._batcher.submit(image)
 
+    def _boxes(self, prob: np.ndarray, page: DetInput) -> list:
+        return page_boxes(prob, page, self._params)
+
+    def _decode(self, values: np.ndarray, indices: np.ndarray) -> Decoded:
+        return ctc_decode(values, indices, self._characters)
+
     def recognize_many(self, images: Sequence[np.ndarray]) -> list[OcrPage]:
         """Every page's lines, in reading order. Pages of similar size are detected together."""
         inputs = list(self._pool.map(lambda im: det_input(im, self._params), images))
@@ -105,14 +111,16 @@ class BatchedEngine(OcrEngine):
             idx = order[start : start + self._page_batch]
             group = [inputs[i] for i in idx]
             maps = self._det(stack_padded(group))
-            for i, found in zip(idx, page_boxes(maps, group, self._params), strict=True):
-                boxes[i] = found
+            found = self._pool.map(self._boxes, maps[:, 0], group)
+            for i, page_found in zip(idx, found, strict=True):
+                boxes[i] = page_found
         owners = [(p, quad, score) for p, found in enumerate(boxes) for quad, score in found]
         crops = list(self._pool.map(lambda o: crop_line(images[o[0]], o[1]), owners))
         decoded: list = [None] * len(crops)
         for idx, batch in batches(crops, self._line_batch):
-            probs = self._rec(batch)
-            for i, d in zip(idx, self._pool.map(lambda p: ctc_decode(p, self._characters), probs), strict=True):
+            values, indices = self._rec.top_classes(batch, FRAME_TOP)
+            lines = self._pool.map(self._decode, values, indices)
+            for i, d in zip(idx, lines, strict=True):
                 decoded[i] = d
         lines: list[list] = [[] for _ in images]
         for (p, quad, _), d in zip(owners, decoded, strict=True):

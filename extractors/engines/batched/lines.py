@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractors.engines.ctc_candidates import candidates_for
+from extractors.engines.ctc_candidates import MIN_PROBABILITY, TOP_K
 
 REC_HEIGHT = 48
 MIN_WIDTH = 320  # the model's nominal input width: narrower lines are padded up to it
@@ -68,11 +68,38 @@ class Decoded:
     candidates: tuple | None
 
 
-def ctc_decode(probs: np.ndarray, characters: Sequence[str]) -> Decoded:
-    """Greedy CTC over one line's T×C probabilities; ``characters[0]`` is the blank."""
-    best = probs.argmax(axis=1)
-    keep = np.r_[True, best[1:] != best[:-1]] & (best != 0)
-    picked = best[keep]
-    text = "".join(characters[i] for i in picked)
-    score = float(probs.max(axis=1)[keep].mean()) if picked.size else 0.0
-    return Decoded(text, score, candidates_for(text, probs, characters))
+# The best classes kept per frame: the recogniser's output is T×18710 per line, and only its top few are ever read.
+# One more than the candidates, since the blank may be among them.
+FRAME_TOP = TOP_K + 1
+
+
+def top_classes(probs: np.ndarray, k: int = FRAME_TOP) -> tuple[np.ndarray, np.ndarray]:
+    """(values, indices) of the ``k`` best classes of every frame, best first: N×T×k each."""
+    idx = np.argpartition(-probs, k, axis=-1)[..., :k]
+    vals = np.take_along_axis(probs, idx, axis=-1)
+    order = np.argsort(-vals, axis=-1, kind="stable")
+    return np.take_along_axis(vals, order, axis=-1), np.take_along_axis(idx, order, axis=-1)
+
+
+def ctc_decode(values: np.ndarray, indices: np.ndarray, characters: Sequence[str]) -> Decoded:
+    """Greedy CTC over one line's best classes per frame (T×k, best first; class 0 is the blank), with the
+    candidates of ``extractors.engines.ctc_candidates``: the best non-blank classes at each character's
+    strongest frame."""
+    best, best_p = indices[:, 0], values[:, 0]
+    starts = np.flatnonzero(np.r_[True, best[1:] != best[:-1]])  # every run of one class, blanks included
+    ends = np.r_[starts[1:], len(best)]
+    emitted = [(t0, t1) for t0, t1 in zip(starts, ends, strict=True) if best[t0] != 0]
+    text = "".join(characters[best[t0]] for t0, _ in emitted)
+    score = float(np.mean([best_p[t0:t1].max() for t0, t1 in emitted])) if emitted else 0.0
+    out = []
+    for n, (t0, t1) in enumerate(emitted):
+        peak = t0 + int(best_p[t0:t1].argmax())
+        picked = tuple(
+            (characters[c], round(float(p), 4))
+            for c, p in zip(indices[peak], values[peak], strict=True)
+            if c != 0 and p >= MIN_PROBABILITY
+        )[:TOP_K]
+        if not picked or picked[0][0] != text[n]:
+            return Decoded(text, score, None)
+        out.append(picked)
+    return Decoded(text, score, tuple(out))
