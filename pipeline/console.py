@@ -201,7 +201,7 @@ def _document_page(doc: dict[str, Any], unmasked: bool) -> dict[str, Any]:
                 "page": page,
                 "has_box": box is not None,
                 "source": f.get("source"),
-                "warnings": [w for w in extraction.get("warnings", []) if name in w],
+                "warnings": [w for w in extraction.get("warnings", []) if w.startswith(f"{name}:")],
             }
         )
     # A required field that was not read is listed too, empty, so the clerk can type it from the paper.

@@ -91,6 +91,8 @@
     body.innerHTML = html;
     placeBoxes(body);
     syncDocOptions();
+    const tools = document.querySelector(".tools");
+    if (tools && document.querySelector("#case-status.finalized")) tools.hidden = true;
     if (focused) { const el = document.getElementById(focused); if (el) el.focus(); }
     await imagesLoaded(body);
   }
