@@ -115,6 +115,7 @@ bench: setup
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/shapes.py
 	$(BIN)/python bench/jobs.py
+	$(BIN)/python bench/console.py
 
 # The full contract accuracy run (≥ 30 documents per type and form; about an hour on 2 cores).
 bench-accuracy: setup

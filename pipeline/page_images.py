@@ -15,6 +15,7 @@ import numpy as np
 
 from domain.errors import Forbidden, NotFound
 from domain.models import Page
+from pipeline import page_pixels
 from pipeline.cases import CASE_READERS, CaseServices, _audit
 from pipeline.console import may_unmask
 from pipeline.extract import InputFile, capture_pages
@@ -51,7 +52,7 @@ def _file_pages(sha: str, file: InputFile, svc: CaseServices) -> tuple[tuple[byt
         if hit is not None:
             _cache.move_to_end(sha)
             return hit
-    pages = capture_pages(file, svc.settings)
+    pages = page_pixels.take(sha) or capture_pages(file, svc.settings)
     # As pipeline.page_reads: a camera frame that held several cards gives one document per card.
     several = len(pages) > 1 and all(p.origin == "camera" and p.source == file.name for p in pages)
     entry = (tuple(_encode(p, file.data) for p in pages), several)

@@ -24,9 +24,11 @@ from api.console.session import (
 from api.deps import ServicesDep
 from domain.errors import DocintelError, Unauthorized
 from pipeline import cases, console
+from signing.data import field_value_text
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.filters["shown"] = field_value_text  # lists such as buyers as 姓名：…，公民身份号码：…
 
 CSP = (
     "default-src 'self'; img-src 'self' blob: data:; script-src 'self'; style-src 'self'; connect-src 'self'; "
