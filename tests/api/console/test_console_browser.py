@@ -65,6 +65,7 @@ def browser():
 def shot(driver, name: str) -> Path:  # type: ignore[no-untyped-def]
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
+    driver.execute_script("window.scrollTo(0, 0)")
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1440, min(max(int(height) + 40, 900), 4000))
     driver.save_screenshot(str(path))
@@ -133,12 +134,12 @@ def _draw_signature(driver) -> None:  # type: ignore[no-untyped-def]
     w = pad.size["width"]
     chain = ActionChains(driver).move_to_element_with_offset(pad, -w // 3, 0).click_and_hold()
     for i in range(1, 25):
-        chain.move_by_offset(w // 80, (-1) ** i * 12)
+        chain.move_by_offset(w // 60, (-1) ** i * 25)
     chain.release().perform()
     pen = ActionBuilder(driver, mouse=PointerInput(interaction.POINTER_PEN, "pen"))
-    pen.pointer_action.move_to(pad, w // 10, -20).pointer_down()
-    for i in range(1, 15):
-        pen.pointer_action.move_to(pad, w // 10 + 6 * i, -20 + 3 * i)
+    pen.pointer_action.move_to(pad, w // 8, -25).pointer_down()
+    for i in range(1, 20):
+        pen.pointer_action.move_to(pad, w // 8 + 6 * i, -25 + 3 * i)
     pen.pointer_action.pointer_up()
     pen.perform()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 from starlette.testclient import TestClient
@@ -135,6 +136,40 @@ def test_counter_sees_unmasked_with_an_audit_row_and_loan_sees_masked(app, case_
     # The case list masks for everyone.
     listing = counter.get("/console/")
     assert "1101**********0140" in listing.text and "110105199702200140" not in listing.text
+
+
+def test_page_images_are_the_pages_the_boxes_belong_to(app, case_with_card):
+    """The page image right after the upload (the extraction's own capture) and one captured again from the stored
+    file (another process, a restart) are the same picture, of the size the boxes are measured in."""
+    from pipeline import page_images
+
+    case_id, client, _ = case_with_card
+    api = {"Authorization": f"Bearer {_key(app)}"}
+    doc = client.get(f"/v1/cases/{case_id}", headers=api).json()["documents"][0]
+    width, height = doc["extraction"]["pages"][0]["size"]
+    url = f"/console/cases/{case_id}/documents/{doc['id']}/pages/0.jpg"
+    first = Image.open(io.BytesIO(client.get(url).content))
+    page_images._cache.clear()
+    again = Image.open(io.BytesIO(client.get(url).content))
+    assert first.size == again.size == (round(width), round(height))
+    diff = np.abs(np.asarray(first.convert("L"), dtype=np.int16) - np.asarray(again.convert("L"), dtype=np.int16))
+    assert diff.mean() < 2
+    assert client.get(url.replace("/0.jpg", "/5.jpg")).status_code == 404
+
+
+def test_language_toggle_and_logout(app):
+    client, csrf = _signed_in(app, _key(app))
+    assert "本网点业务" in client.get("/console/").text
+    r = client.get("/console/lang/en?back=/console/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/console/"
+    assert "Cases of this branch" in client.get("/console/").text
+    assert (
+        client.get("/console/lang/en?back=https://elsewhere.example/", follow_redirects=False).headers["location"]
+        == "/console/"
+    )
+    r = client.post("/console/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get("/console/", headers={"Accept": "text/html"}, follow_redirects=False).status_code == 303
 
 
 def test_another_branch_gets_404_everywhere(app, case_with_card):
