@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, File, Form, Path, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from api.console import pages
 from api.console.session import UserDep, WriterDep
 from api.deps import ServicesDep
 from pipeline import case_upload, cases, console, finalize, page_images, signatures
@@ -69,7 +70,7 @@ def upload(
         append_to=append_to or None,
     )
     _observe(request, outcome.body)
-    return _summary(outcome.body)
+    return {**_summary(outcome.body), "html": pages.case_fragment(request, user, services, case_id)}
 
 
 @router.put("/documents/{document_id}/pages/{page}")
@@ -92,7 +93,7 @@ def replace_page(
         data=file.file.read(),
     )
     _observe(request, outcome.body)
-    return _summary(outcome.body)
+    return {**_summary(outcome.body), "html": pages.case_fragment(request, user, services, case_id)}
 
 
 @router.patch("/documents/{document_id}/fields/{field_name}")

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from api.console import i18n
 from api.console.session import (
     LANG_COOKIE,
+    ConsoleUser,
     UserDep,
     check_csrf,
     clear_session,
@@ -24,6 +25,7 @@ from api.console.session import (
 from api.deps import ServicesDep
 from domain.errors import DocintelError, Unauthorized
 from pipeline import cases, console
+from pipeline.cases import CaseServices
 from signing.data import field_value_text
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -41,9 +43,10 @@ def lang_of(request: Request) -> str:
     return lang if lang in i18n.LANGS else "zh"
 
 
-def render(request: Request, name: str, context: dict[str, Any], *, status: int = 200, csrf: str = "") -> Response:
+def _context(request: Request, context: dict[str, Any], csrf: str) -> dict[str, Any]:
     lang = lang_of(request)
-    ctx = {
+    return {
+        "request": request,
         "lang": lang,
         "t": i18n.translator(lang),
         "business_label": lambda v: i18n.business_label(v, lang),
@@ -52,7 +55,10 @@ def render(request: Request, name: str, context: dict[str, Any], *, status: int 
         "csrf": csrf,
         **context,
     }
-    response = templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def render(request: Request, name: str, context: dict[str, Any], *, status: int = 200, csrf: str = "") -> Response:
+    response = templates.TemplateResponse(request, name, _context(request, context, csrf), status_code=status)
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
@@ -153,3 +159,11 @@ def case_page(request: Request, case_id: str, user: UserDep, services: ServicesD
     page = console.case_page(services, principal=user.principal, case_id=case_id[:64])
     context = {"user": user.principal, **page}
     return render(request, "case_body.html" if fragment else "case.html", context, csrf=user.csrf)
+
+
+def case_fragment(request: Request, user: ConsoleUser, services: CaseServices, case_id: str) -> str:
+    """The case part of the page, as the page draws it again after a change (sent with the change's answer,
+    which saves the page a round trip)."""
+    page = console.case_page(services, principal=user.principal, case_id=case_id[:64])
+    context = _context(request, {"user": user.principal, **page}, user.csrf)
+    return templates.get_template("case_body.html").render(context)
