@@ -8,6 +8,7 @@ audit row, as ``GET /v1/cases/{id}`` does.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,12 @@ def session_secret(settings: Settings) -> str:
         tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
         tmp.write_text(secrets.token_urlsafe(48))
         tmp.chmod(0o600)
-        tmp.replace(path) if not path.exists() else tmp.unlink()
+        try:
+            os.link(tmp, path)  # atomic, and never over a secret another process wrote first
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()
 
 
