@@ -111,6 +111,15 @@ def upload_with_input(driver, path: Path) -> dict[str, Any]:  # type: ignore[no-
     return _settled(driver, before)
 
 
+def replace_page(driver, document_id: str, page: int, path: Path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Answers a reshoot entry: chooses a new picture with the entry's "replace this page" button."""
+    from selenium.webdriver.common.by import By
+
+    before = len(timings(driver))
+    driver.find_element(By.ID, f"replace-{document_id}-{page}").send_keys(str(path))
+    return _settled(driver, before)
+
+
 def upload_by_drop(driver, path: Path, *, append_to: str = "") -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Drops a file on the drop zone (a real ``drop`` event carrying a File), as a clerk dragging it would."""
     before = len(timings(driver))

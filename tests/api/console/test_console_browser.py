@@ -17,13 +17,23 @@ from PIL import Image
 
 from api.server_process import ServerProcess
 from config.settings import PROJECT_ROOT
-from tests.browser import Browser, chromium_paths, create_case, login, upload_by_drop, upload_with_input, wait_for
+from tests.browser import (
+    Browser,
+    chromium_paths,
+    create_case,
+    login,
+    replace_page,
+    upload_by_drop,
+    upload_with_input,
+    wait_for,
+)
 
 pytestmark = pytest.mark.skipif(
     chromium_paths() is None, reason="chromium and chromium-driver NOT FOUND (Debian packages): browser tests skipped"
 )
 
 ID_BOTH = PROJECT_ROOT / "samples" / "idcards" / "idcard_0002_easy_both.jpg"  # front and back in one frame: 廖琪
+FRONT_ALONE = (0, 440, 810, 1020)  # the front card's part of that frame (samples/idcards/ground_truth.json)
 CONTRACT_P1 = PROJECT_ROOT / "samples" / "contracts" / "purchase_contract_gf2014_camera_p1.jpg"
 CONTRACT_NO = "YS2021511908"
 APPLICANT_ID = "440106199805171648"
@@ -225,6 +235,17 @@ def test_counter_transaction_in_the_browser(server, browser, registry, tmp_path)
     )
     assert _js(driver, "return document.querySelectorAll('#reshoot li').length") >= 1
     assert _js(driver, "return document.getElementById('finalize').disabled")
+
+    # The reshoot list's "replace this page": the card front photographed again, alone (cut from the same frame).
+    retake = tmp_path / "front_again.jpg"
+    Image.open(ID_BOTH).crop(FRONT_ALONE).save(retake, quality=90)
+    versions = len(case["documents"][0]["versions"])
+    replace_page(driver, front, 0, retake)
+    again = api.get(f"/v1/cases/{case_id}").json()["documents"][0]
+    assert again["id"] == front and again["doc_type"] == "id_card_front"
+    assert len(again["versions"]) == versions + 1 and again["extraction"]["reason"] == "page_replaced"
+    assert again["fields"]["id_number"]["value"] == APPLICANT_ID
+    assert again["files"][0]["filename"] == retake.name
 
     # Corrections: each re-runs the checks, until they pass.
     contract = case["documents"][2]["id"]
