@@ -69,10 +69,16 @@ def render(request: Request, name: str, context: dict[str, Any], *, status: int 
 def error_page(request: Request, exc: DocintelError) -> Response:
     session = read_session(request)
     message = exc.message_zh if lang_of(request) == "zh" else exc.message
+    user = None
+    if session is not None and session.key_id is not None:
+        try:  # the header shows who is signed in, with the sign-out button, as on every page
+            user = console.principal_for(request.app.state.services, key_id=session.key_id)
+        except Unauthorized:
+            user = None
     return render(
         request,
         "error.html",
-        {"status": exc.http_status, "message": message, "signed_in": bool(session and session.key_id)},
+        {"status": exc.http_status, "message": message, "signed_in": user is not None, "user": user},
         status=exc.http_status,
         csrf=session.csrf if session else "",
     )

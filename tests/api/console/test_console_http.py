@@ -175,7 +175,8 @@ def test_language_toggle_and_logout(app):
 def test_another_branch_gets_404_everywhere(app, case_with_card):
     case_id, _, _ = case_with_card
     other, csrf = _signed_in(app, _key(app, branch="CH2"))
-    assert other.get(f"/console/cases/{case_id}", headers={"Accept": "text/html"}).status_code == 404
+    page = other.get(f"/console/cases/{case_id}", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "业务案件不存在" in page.text and 'action="/console/logout"' in page.text
     assert other.get(f"/console/cases/{case_id}/state").status_code == 404
     assert (
         other.put(f"/console/cases/{case_id}/signature", content=_png(), headers={"X-CSRF-Token": csrf}).status_code
