@@ -10,11 +10,12 @@ ENV DEBIAN_FRONTEND=noninteractive \
     DOCINTEL_VAR_DIR=/var/lib/docintel \
     DOCINTEL_OCR__MODEL_DIR=/opt/docintel/models
 
-# Same list as APT_PACKAGES in the Makefile, less the servers (redis, postgresql) that run in their own containers.
+# Same list as APT_PACKAGES in the Makefile, less the servers (redis, postgresql) that run in their own containers
+# (chromium + chromium-driver: the console's browser tests, as `make test` runs them).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       fonts-noto-cjk fonts-wqy-microhei fonts-arphic-ukai tesseract-ocr tesseract-ocr-chi-sim poppler-utils \
-      libnss3-tools softhsm2 opensc libgl1 libglib2.0-0 make \
+      libnss3-tools softhsm2 opensc libgl1 libglib2.0-0 chromium chromium-driver make \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -9,7 +9,7 @@ VAR     ?= var
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 APT_PACKAGES := fonts-noto-cjk fonts-wqy-microhei fonts-arphic-ukai tesseract-ocr tesseract-ocr-chi-sim poppler-utils \
-	libnss3-tools redis-server postgresql softhsm2 opensc libgl1 libglib2.0-0
+	libnss3-tools redis-server postgresql softhsm2 opensc libgl1 libglib2.0-0 chromium chromium-driver
 
 export PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK := True
 export DOCINTEL_VAR_DIR ?= $(abspath $(VAR))
@@ -115,6 +115,7 @@ bench: setup
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/shapes.py
 	$(BIN)/python bench/jobs.py
+	$(BIN)/python bench/console.py
 
 # The full contract accuracy run (≥ 30 documents per type and form; about an hour on 2 cores).
 bench-accuracy: setup

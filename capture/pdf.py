@@ -244,3 +244,13 @@ def load_pdf_pages(data: bytes, name: str, settings: CaptureSettings) -> list[Pa
             )
     log.info("pdf %s: %d pages, %d from the text layer", name, len(pages), len(pages) - len(images))
     return pages
+
+
+def render_pdf_page(data: bytes, index: int, scale: float) -> np.ndarray:
+    """One page of a PDF as a BGR image at ``scale`` pixels per point (for showing a text-layer page)."""
+    with _PDFIUM_LOCK:
+        doc = _open(data)
+        try:
+            return render_page(doc, index, scale)
+        finally:
+            doc.close()

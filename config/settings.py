@@ -189,6 +189,31 @@ class ApiSettings(BaseModel):
     key_cache_s: float = Field(10.0, ge=0, description="how long a verified API key is trusted without a DB read")
 
 
+class ConsoleSettings(BaseModel):
+    """The clerk's console under /console/ (issue 18)."""
+
+    session_secret: str | None = Field(
+        None, repr=False, description="signs console cookies; unset: a random secret kept in var_dir/console_secret"
+    )
+    session_ttl_s: int = Field(8 * 3600, ge=60, description="a console login lasts this long (one counter shift)")
+    secure_cookie: bool = Field(False, description="mark console cookies Secure (behind HTTPS)")
+    unmask_roles: list[str] = Field(
+        default_factory=lambda: ["counter", "admin"],
+        description="roles that see names and ID numbers unmasked on the case page (each view is audited)",
+    )
+    signature_required_for: list[str] = Field(
+        default_factory=lambda: [
+            "purchase_withdrawal",
+            "rental_withdrawal",
+            "resignation_withdrawal",
+            "retirement_withdrawal",
+            "combination_loan",
+        ],
+        description="business types the console finalizes only with the applicant's handwritten signature",
+    )
+    max_signature_bytes: int = Field(2 * 1024 * 1024, ge=1024, description="largest signature PNG accepted")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCINTEL_", env_nested_delimiter="__", extra="ignore")
 
@@ -202,6 +227,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = Field(default_factory=StorageSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
 
 @lru_cache(maxsize=1)

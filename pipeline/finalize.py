@@ -8,6 +8,7 @@ only one commits: the other finds the case closed and replays the first answer (
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from pipeline.case_views import report_view, to_domain_document
 from pipeline.cases import CASE_WRITERS, CaseServices, _artifact_links, _audit, _replay_after_race, ensure_open
 from pipeline.idempotency import Outcome
 from pipeline.keys import Principal
+from pipeline.signatures import SignatureRequired, case_signature_bytes
 from storage.models import Artifact, CheckReportRow, utcnow
 from storage.repositories import ensure_blob_row, get_case, get_case_for_update
 
@@ -34,7 +36,7 @@ def _incomplete(report_findings: list[dict[str, Any]]) -> CaseIncomplete:
     )
 
 
-def _application_data(svc: CaseServices, case, principal: Principal, report) -> Any:  # type: ignore[no-untyped-def]
+def _application_data(svc: CaseServices, case, principal: Principal, report, signature: bytes | None) -> Any:  # type: ignore[no-untyped-def]
     from signing.data import ApplicationData
 
     docs = [to_domain_document(d) for d in sorted(case.documents, key=lambda d: d.seq)]
@@ -59,6 +61,7 @@ def _application_data(svc: CaseServices, case, principal: Principal, report) -> 
         documents=tuple(docs),
         check_report=report,
         page_images=tuple(images),
+        handwritten_signature_png=signature,
     )
 
 
@@ -82,8 +85,16 @@ def _render_and_sign(svc: CaseServices, data: Any) -> dict[str, bytes]:
 
 
 def finalize_case(
-    svc: CaseServices, *, principal: Principal, case_id: str, idempotency_key: str | None = None
+    svc: CaseServices,
+    *,
+    principal: Principal,
+    case_id: str,
+    idempotency_key: str | None = None,
+    signature_required_for: Collection[str] = (),
 ) -> Outcome:
+    """``signature_required_for``: business types that need the applicant's handwritten signature
+    (``pipeline.signatures``) before they are finalized; the signature in effect, if any, is always drawn into
+    the application."""
     principal.require(*CASE_WRITERS)
     key = idempotency.check_key(idempotency_key)
     scope = f"case.finalize:{case_id[:64]}"
@@ -97,8 +108,14 @@ def finalize_case(
         report = evaluate(case, settings=svc.settings)
         if not report.passed:
             raise _incomplete([f.to_dict() for f in report.findings if f.severity == Severity.ERROR])
+        signature = case_signature_bytes(svc, s, case.id)
+        if signature is None and case.business_type in signature_required_for:
+            raise SignatureRequired(
+                f"a {case.business_type} case is finalized only with the applicant's signature",
+                message_zh="该业务须由申请人在签名板上签名后才能办结",
+            )
         svc.signer.require()  # 503 before any rendering if the signer is down
-        data = _application_data(svc, case, principal, report)
+        data = _application_data(svc, case, principal, report, signature)
 
     pdfs = svc.offload(lambda: _render_and_sign(svc, data))
     shas = {kind: svc.blobs.put(pdf) for kind, pdf in pdfs.items()}  # durable before any row names them

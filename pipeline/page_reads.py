@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from config.settings import Settings
 from domain.models import ExtractedDocument
 from extractors.engines import OcrEngine
+from pipeline import page_pixels
 from pipeline.extract import InputFile, ReadPage, build_document, capture_pages, read_page
 from storage.blobs import sha256_hex
 
@@ -57,6 +58,7 @@ def read_file(file: InputFile, *, engine: OcrEngine, settings: Settings) -> tupl
     t0 = time.perf_counter()
     pages = capture_pages(file, settings)
     capture_ms = (time.perf_counter() - t0) * 1000
+    page_pixels.keep(key[0], pages)  # for the console's page images (a no-op elsewhere)
     reads = [read_page(p.with_(index=i), engine) for i, p in enumerate(pages)]
     _cache.put(key, reads, capture_ms)
     return reads, capture_ms, False

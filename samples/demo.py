@@ -130,6 +130,19 @@ def run_transaction(base_url: str, key: str, inputs: dict, out: Path) -> dict:
     return summary
 
 
+def _print_console(settings, running_at: str | None, key: str) -> None:  # type: ignore[no-untyped-def]
+    """Where the clerk's console is, and a key to sign in with (a counter key of the demo's branch, kept in the
+    same database under var/, so it works on `make serve` too: the demo's case is in its list)."""
+    print()
+    if running_at:
+        print(f"console: {running_at}/console/  (the server keeps running)")
+    else:
+        url = f"http://{settings.api.host}:{settings.api.port}/console/"
+        print(f"console: start the service with `make serve` (or `docintel serve`), then open {url}")
+    print("sign in with this key (counter, branch DEMO01):")
+    print(key)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m samples.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--keep-running", action="store_true", help="leave the server up after the transaction")
@@ -160,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     for kind, v in summary["verification"].items():
         print(f"  {kind:<12} {v['path']}  signatures: {', '.join(v['indications'])}  (pdfsig: {v['pdfsig']})")
     print("demo " + ("succeeded" if ok else "FAILED: a signature did not verify TOTAL-PASSED"))
+    _print_console(settings, server.base_url if args.keep_running else None, key)
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0 if ok else 1
 

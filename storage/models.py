@@ -210,6 +210,21 @@ class Artifact(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class CaseSignature(Base):
+    """The applicant's handwritten signature from the counter's signature pad (a PNG in the blob store). The
+    latest row of a case is the one in effect; earlier ones (signed again) stay on record."""
+
+    __tablename__ = "case_signatures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class IdempotencyRecord(Base):
     """The first answer to a request with an Idempotency-Key, replayed to every retry of it."""
 

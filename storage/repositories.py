@@ -15,6 +15,7 @@ from storage.models import (
     AuditEvent,
     Blob,
     Case,
+    CaseSignature,
     CheckReportRow,
     Document,
     Extraction,
@@ -143,3 +144,39 @@ def list_audit(session: Session, *, subject_id: str | None = None, limit: int = 
     if subject_id is not None:
         query = query.where(AuditEvent.subject_id == subject_id)
     return list(session.scalars(query.limit(limit)))
+
+
+# --- console ----------------------------------------------------------------------------------------------
+def list_branch_cases(session: Session, *, branch: str, limit: int = 200) -> list[Case]:
+    """The branch's most recent cases with their documents (for the console's case list)."""
+    query = (
+        select(Case)
+        .where(Case.branch == branch)
+        .order_by(Case.created_at.desc())
+        .limit(limit)
+        .options(
+            selectinload(Case.documents).selectinload(Document.extractions),
+            selectinload(Case.documents).selectinload(Document.corrections),
+        )
+    )
+    return list(session.scalars(query))
+
+
+def latest_check_reports(session: Session, case_ids: list[str]) -> dict[str, CheckReportRow]:
+    """The latest check report of each case, in one query."""
+    if not case_ids:
+        return {}
+    newest = (
+        select(CheckReportRow.case_id, func.max(CheckReportRow.id).label("id"))
+        .where(CheckReportRow.case_id.in_(case_ids))
+        .group_by(CheckReportRow.case_id)
+        .subquery()
+    )
+    rows = session.scalars(select(CheckReportRow).join(newest, CheckReportRow.id == newest.c.id))
+    return {r.case_id: r for r in rows}
+
+
+def latest_signature(session: Session, case_id: str) -> CaseSignature | None:
+    return session.scalars(
+        select(CaseSignature).where(CaseSignature.case_id == case_id).order_by(CaseSignature.id.desc()).limit(1)
+    ).first()

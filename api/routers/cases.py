@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, Path, Request, UploadFile
+from fastapi import APIRouter, Body, File, Form, Header, Path, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -19,7 +19,7 @@ from api.schemas import (
     UploadResult,
     problems,
 )
-from pipeline import case_upload, cases, finalize
+from pipeline import case_upload, cases, finalize, signatures
 from pipeline.idempotency import Outcome
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
@@ -211,3 +211,20 @@ def application_pdf(case_id: CaseId, principal: AuthDep, services: ServicesDep) 
 def receipt_pdf(case_id: CaseId, principal: AuthDep, services: ServicesDep) -> Response:
     data = cases.artifact_pdf(services, principal=principal, case_id=case_id, kind="receipt")
     return Response(data, media_type="application/pdf")
+
+
+@router.put(
+    "/{case_id}/signature",
+    summary="The applicant's handwritten signature from the counter's signature pad (a PNG): kept with the case and "
+    "drawn into the application at finalize; signing again replaces it (the earlier one stays on record)",
+    responses=problems(400, 401, 403, 404, 409, 413, 415, 422),
+)
+def put_signature(
+    case_id: CaseId,
+    principal: AuthDep,
+    services: ServicesDep,
+    png: Annotated[bytes, Body(media_type="image/png", description="the signature as a PNG image")],
+) -> dict:
+    return signatures.store_signature(
+        services, principal=principal, case_id=case_id, png=png, max_bytes=services.settings.console.max_signature_bytes
+    )
