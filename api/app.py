@@ -138,7 +138,7 @@ def create_app(settings: Settings | None = None, *, engine: OcrEngine | None = N
     app.include_router(jobs.router)
     app.include_router(reprocess.router)
 
-    from api import console
+    from api.console import mount as console
 
     console.install(app)  # after install_error_handlers: console pages answer errors with a page
     return app
