@@ -67,26 +67,31 @@ def _revision_has_revinfo(reader, revision: int, latest: bool) -> bool:
     return bool(dss.ocsps or dss.crls)
 
 
-def level_of(has_sig_ts: bool, dss_has_revinfo: bool, later_doc_ts: bool) -> Level:
-    if not has_sig_ts:
+def level_of(has_t: bool, dss_has_revinfo: bool, timestamp_over_dss: bool) -> Level:
+    if not has_t:
         return Level.B_B
     if not dss_has_revinfo:
         return Level.B_T
-    return Level.B_LTA if later_doc_ts else Level.B_LT
+    return Level.B_LTA if timestamp_over_dss else Level.B_LT
 
 
 def reached(has_sig_ts: bool, history: DssHistory, signed_revision: int, doc_ts_revisions) -> Level:
-    """The level the latest revision's structures give the signature."""
-    return level_of(has_sig_ts, history.latest, any(r > signed_revision for r in doc_ts_revisions))
+    """The level the latest revision's structures give the signature. A document timestamp after the signature
+    gives it time as a signature timestamp does (EN 319 142-1 B-T); one over the revision that holds the
+    revocation data makes it B-LTA."""
+    later = [r for r in doc_ts_revisions if r > signed_revision]
+    first_dss = history.first_with_revinfo(signed_revision) if history.latest else None
+    over_dss = first_dss is not None and any(r >= first_dss for r in later)
+    return level_of(has_sig_ts or bool(later), history.latest, over_dss)
 
 
 def claimed(has_sig_ts: bool, history: DssHistory, signed_revision: int, doc_ts_revisions) -> Level:
     """The highest level any revision after the signature showed: a /DSS with revocation data at or after the
     signed revision, and a document timestamp over a revision holding it."""
+    later = [r for r in doc_ts_revisions if r > signed_revision]
     first_dss = history.first_with_revinfo(signed_revision)
-    has_dss = first_dss is not None
-    over_dss = has_dss and any(r >= first_dss for r in doc_ts_revisions)  # type: ignore[operator]
-    return level_of(has_sig_ts, has_dss, over_dss)
+    over_dss = first_dss is not None and any(r >= first_dss for r in later)
+    return level_of(has_sig_ts or bool(later), first_dss is not None, over_dss)
 
 
 def has_signature_timestamp(signer_info) -> bool:

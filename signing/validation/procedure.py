@@ -178,7 +178,12 @@ async def _run_process(emb, spec, level, reader):
     from .spec import dss_knowledge
 
     if level is levels.Level.B_LTA:
-        return await ades_lta_validation(emb, spec)
+        try:
+            return await ades_lta_validation(emb, spec)
+        except READ_ERRORS as exc:
+            # The evidence record's revisions cannot be read (a dangling reference, say): validate with the
+            # signature's own time and the /DSS instead, which needs only the latest revision.
+            log.info("long-term validation impossible (%s: %s); validating with time", type(exc).__name__, exc)
     sig_spec = spec.signature_validation_spec
     # A B-LT file carries its validation data in the DSS: make it local knowledge, as the LTA process does.
     sig_spec = dataclasses.replace(sig_spec, local_knowledge=dss_knowledge(reader))

@@ -72,7 +72,7 @@ async def _verify_raw(pdf: bytes, sig: raw_scan.RawSignature, trust: TrustConfig
     outcome = ades_indication(result, cert)
     has_ts = has_signature_timestamp(signer_info)
     later_ts = any(offset > sig.byte_range[2] for offset in ts_offsets)
-    level = level_of(has_ts, raw_scan.has_dss_revinfo(pdf), later_ts)
+    level = level_of(has_ts or later_ts, raw_scan.has_dss_revinfo(pdf), later_ts)
     intact = bool(status.intact) if status is not None else False
     out = SignatureResult(
         field=name,
