@@ -17,6 +17,7 @@ _HEX_HOLE = re.compile(rb"<\s*([0-9A-Fa-f\s]*)>")
 _SUB_FILTER = re.compile(rb"/SubFilter\s*/([A-Za-z0-9.#_-]+)")
 _FIELD_NAME = re.compile(rb"/T\s*\(([^()\\]{0,120})\)")
 _DICT_WINDOW = 4096  # how far around a /ByteRange the rest of its dictionary is looked for
+MAX_SIGNATURES = 100  # a hostile file may repeat /ByteRange endlessly; each one found is a CMS check
 
 
 def byte_range_problem(byte_range, pdf: bytes) -> str | None:
@@ -81,6 +82,8 @@ def scan(pdf: bytes) -> list[RawSignature]:
         br = tuple(int(v) for v in m.groups())
         if br in seen:
             continue
+        if len(seen) >= MAX_SIGNATURES:
+            break
         seen.add(br)
         # The rest of the dictionary is near its /ByteRange or near its /Contents (the hole), whichever
         # comes first in the file: take the nearest match to either.
