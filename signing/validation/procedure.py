@@ -50,17 +50,21 @@ def verify(pdf: bytes, *, trust: TrustConfig) -> VerificationReport:
 
 def _recover(pdf: bytes, trust: TrustConfig, exc: BaseException) -> VerificationReport:
     found = scan(pdf)
-    if not found:
+    # A field whose /Contents is still all zeros was prepared for a signature that never came: not a signature.
+    empty = [s for s in found if s.contents is not None and not s.contents.strip(b"\0")]
+    found = [s for s in found if s not in empty]
+    if not found and not empty:
         raise CorruptFile(f"not a readable PDF ({exc})", message_zh="不是可读取的 PDF 文件") from exc
     from .recovered import verify_scanned
 
     log.info("PDF structure unreadable (%s): checking %d signature(s) over their byte ranges", exc, len(found))
-    results, ts_results = asyncio.run(verify_scanned(pdf, found, trust))
-    note = (
-        f"the PDF's structure cannot be parsed ({exc}); each signature was found by scanning the bytes and "
-        "checked over its /ByteRange, and what changed after it could not be analysed"
-    )
-    return _report(pdf, trust, results, ts_results, [note])
+    results, ts_results = asyncio.run(verify_scanned(pdf, found, trust)) if found else ([], [])
+    notes = [
+        f"the PDF's structure or its signature fields cannot be parsed ({exc}); each signature was found by "
+        "scanning the bytes and checked over its /ByteRange, and what changed after it could not be analysed"
+    ]
+    notes += [f"an empty signature field (space reserved, never signed) at byte {s.offset}" for s in empty]
+    return _report(pdf, trust, results, ts_results, notes)
 
 
 def _report(pdf, trust: TrustConfig, results, ts_results, notes) -> VerificationReport:

@@ -39,6 +39,7 @@ def test_manifest_lists_every_committed_file() -> None:
     on_disk = {str(p.relative_to(HERE)) for p in HERE.rglob("*.pdf")}
     assert on_disk == {e["file"] for e in FILES}
     assert all(e["intact"] in ("all", "none", "some", None) for e in FILES)
+    assert len(FILES) == len({e["file"] for e in FILES})
 
 
 @pytest.mark.parametrize("entry", FILES, ids=[e["file"] for e in FILES])
@@ -46,7 +47,10 @@ def test_signed_corpus_file(entry) -> None:
     pdf = (HERE / entry["file"]).read_bytes()
     report = verify(pdf, trust=TrustConfig(roots=_own_certificates(pdf), allow_fetching=False))
     sigs = report.signatures
-    assert sigs, f"no signature found in {entry['file']}"
+    if "signatures" in entry:
+        assert len(sigs) == entry["signatures"], [s.to_dict() for s in sigs]
+    else:
+        assert sigs, f"no signature found in {entry['file']}"
     assert all(s.indication in (TOTAL_PASSED, "INDETERMINATE", TOTAL_FAILED) for s in sigs)
     whole = [s.intact and s.crypto_valid for s in sigs]
     expected = entry["intact"]
