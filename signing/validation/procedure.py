@@ -44,7 +44,10 @@ def verify(pdf: bytes, *, trust: TrustConfig) -> VerificationReport:
         doc_timestamps = list(reader.embedded_timestamp_signatures)
     except READ_ERRORS as exc:
         return _recover(pdf, trust, exc)
-    results, ts_results = asyncio.run(_verify_all(pdf, reader, signatures, doc_timestamps, trust))
+    try:
+        results, ts_results = asyncio.run(_verify_all(pdf, reader, signatures, doc_timestamps, trust))
+    except READ_ERRORS as exc:  # the revisions behind the signatures cannot be read after all
+        return _recover(pdf, trust, exc)
     return _report(pdf, trust, results, ts_results, notes)
 
 
