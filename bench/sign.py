@@ -58,7 +58,7 @@ def main() -> int:
     from signing.render import render_application, render_receipt
     from signing.spec import Level, SignatureSpec
     from signing.tsa import build_timestamper
-    from signing.validate import TrustConfig, verify
+    from signing.validation import TrustConfig, verify
 
     pki_dir = args.pki_dir or Path(tempfile.mkdtemp(prefix="docintel-bench-pki-"))
     pki = load_dev_pki(pki_dir)

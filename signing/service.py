@@ -15,7 +15,7 @@ from config.settings import SigningSettings
 
 from .keys import KeyHandle, build_key, load_certificates
 from .spec import Level, SealAppearance, SignatureSpec
-from .validate import TrustConfig, VerificationReport, verify
+from .validation import TrustConfig, VerificationReport, verify
 
 if TYPE_CHECKING:
     from asn1crypto import x509

@@ -7,6 +7,7 @@ import io
 import struct
 import zipfile
 import zlib
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -174,3 +175,30 @@ def test_verify_refuses_what_is_not_a_readable_pdf_and_reports_an_unsigned_one(c
     problem(client.post("/v1/verify", files={"file": ("a.jpg", _jpeg())}, headers=headers), 415)
     r = client.post("/v1/verify", files={"file": ("a.pdf", pdf)}, headers=headers)
     assert r.status_code == 200 and r.json()["valid"] is False and r.json()["signature_count"] == 0
+
+
+def test_verify_reports_a_damaged_signed_file_and_opens_an_owner_password_one(client, headers):
+    """A signed file with bytes cut from its signed range is a report that says so, not "not a readable PDF";
+    a PDF with an owner password only is opened as a viewer opens it."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+    from reportlab.pdfgen import canvas
+
+    corpus = Path(__file__).resolve().parents[1] / "corpora" / "signed" / "dss"
+    cut = (corpus / "pdf-signed-corrupted.pdf").read_bytes()
+    r = client.post("/v1/verify", files={"file": ("cut.pdf", cut)}, headers=headers)
+    assert r.status_code == 200, r.text
+    [sig] = r.json()["signatures"]
+    assert (sig["indication"], sig["sub_indication"], sig["intact"]) == ("TOTAL-FAILED", "HASH_FAILURE", False)
+    assert r.json()["notes"]
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(100, 100, "owner password only")
+    c.save()
+    writer = copy_into_new_writer(PdfFileReader(io.BytesIO(buf.getvalue())))
+    writer.encrypt(owner_pass="owner-secret", user_pass="")
+    out = io.BytesIO()
+    writer.write(out)
+    r = client.post("/v1/verify", files={"file": ("locked.pdf", out.getvalue())}, headers=headers)
+    assert r.status_code == 200 and r.json()["signature_count"] == 0, r.text

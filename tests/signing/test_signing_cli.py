@@ -89,3 +89,17 @@ def test_fresh_clone_generates_the_dev_pki_and_serves_it_itself(application_pdf,
     checked = _docintel("verify", str(out), env=env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert json.loads(checked.stdout)["signatures"][0]["indication"] == "TOTAL-PASSED"
+
+
+@pytest.mark.parametrize(
+    ("name", "sub"),
+    [("pdf-spoofing-attack.pdf", "FORMAT_FAILURE"), ("pdf-signed-corrupted.pdf", "HASH_FAILURE")],
+)
+def test_verify_reports_public_attack_files_without_a_traceback(cli_env, name, sub) -> None:
+    """A DSS spoofing-attack file (once a traceback) and a signed file with bytes cut from its signed range (once
+    "not a readable PDF") both give a report that fails the signature."""
+    path = ROOT / "tests" / "corpora" / "signed" / "dss" / name
+    proc = _docintel("verify", "--offline", str(path), env=cli_env)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [sig] = json.loads(proc.stdout)["signatures"]
+    assert (sig["indication"], sig["sub_indication"]) == ("TOTAL-FAILED", sub)

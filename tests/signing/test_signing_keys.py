@@ -14,7 +14,7 @@ from config.settings import SigningSettings
 from domain.errors import ConfigError, SignerUnavailable
 from signing.devpki.pki import DevPki
 from signing.service import build_signer, sign_pdf
-from signing.validate import TOTAL_PASSED, TrustConfig, verify
+from signing.validation import TOTAL_PASSED, TrustConfig, verify
 
 SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 TOKEN = "docintel-test"

@@ -10,7 +10,7 @@ from signing.pades import sign
 from signing.render.pdfa_check import pdfa3b_problems
 from signing.spec import Level, SignatureSpec
 from signing.tsa import build_timestamper
-from signing.validate import TOTAL_FAILED, TOTAL_PASSED, TrustConfig, verify
+from signing.validation import TOTAL_FAILED, TOTAL_PASSED, TrustConfig, verify
 
 
 def _trust(pki: DevPki, *, fetch: bool = True) -> TrustConfig:
