@@ -62,7 +62,9 @@ def import_graph() -> dict[str, set[str]]:
             for name in _imported(module, path, node):
                 while name and name not in modules:
                     name = name.rpartition(".")[0]
-                if name and name != module:
+                # A module's own packages are loaded before it by Python itself: an edge to them adds nothing, and
+                # a package that re-exports its modules (``from .report import …``) is no cycle with them.
+                if name and name != module and not module.startswith(name + "."):
                     deps.add(name)
         graph[module] = deps
     return graph
