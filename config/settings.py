@@ -50,10 +50,14 @@ class CaptureSettings(BaseModel):
 
 
 class ChecksSettings(BaseModel):
-    registry: Literal["local", "http", "none"] = Field("local", description="outside registries: local file, HTTP, off")
-    registry_file: Path = Field(
-        default_factory=lambda: PROJECT_ROOT / "samples" / "registry" / "registry.json",
-        description="local registry: a JSON file or a SQLite database with a registry_records table",
+    registry: Literal["local", "http", "none"] = Field(
+        "none",
+        description="outside registries: local file, HTTP, or off (default: not consulted, and the report says so)",
+    )
+    registry_file: Path | None = Field(
+        None,
+        description="local registry: a JSON file or a SQLite database with a registry_records table "
+        "(the demo and the tests use samples/registry/registry.json)",
     )
     registry_url: str | None = Field(None, description="HTTP registry gateway base URL")
     registry_api_key: str | None = Field(None, repr=False, description="bearer token for the HTTP registry")
