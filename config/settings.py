@@ -11,8 +11,9 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +103,18 @@ class SigningSettings(BaseModel):
     tsa_timeout_s: float = Field(10.0, gt=0)
     reason: str = "住房公积金业务电子签章"
     location: str | None = None
+    time_zone: str = Field(
+        "Asia/Shanghai", description="the fund's time zone (IANA name): times printed on the PDFs and the seal"
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; an IANA name such as Asia/Shanghai") from None
+        return value
 
 
 class StorageSettings(BaseModel):

@@ -59,6 +59,7 @@ def _application_data(svc: CaseServices, case, principal: Principal, report) -> 
         documents=tuple(docs),
         check_report=report,
         page_images=tuple(images),
+        time_zone=svc.settings.signing.time_zone,
     )
 
 
