@@ -203,7 +203,7 @@ class CaseView(BaseModel):
     branch: str
     business_type: str
     business_date: str
-    status: Literal["open", "finalized"]
+    status: Literal["open", "finalizing", "finalized"]
     facts: dict[str, str]
     created_at: str
     finalized_at: str | None

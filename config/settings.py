@@ -194,6 +194,9 @@ class ApiSettings(BaseModel):
         0, ge=0, description="largest request body; 0 = capture.max_upload_bytes plus 1 MiB for the form"
     )
     key_cache_s: float = Field(10.0, ge=0, description="how long a verified API key is trusted without a DB read")
+    finalize_lease_s: float = Field(
+        180.0, gt=0, description="a finalize claim older than this (its process died) is taken over by a new call"
+    )
 
 
 class Settings(BaseSettings):

@@ -68,7 +68,17 @@ class CaseFinalized(Conflict):
     default_zh = "该业务已办结，不能再修改"
 
 
+class CaseFinalizing(Conflict):
+    code = "case_finalizing"
+    default_zh = "该业务正在办结，请稍后重试"
+
+
+FINALIZING = "finalizing"  # claimed by a finalize call that renders and signs (pipeline.finalize)
+
+
 def ensure_open(case: Case) -> None:
+    if case.status == FINALIZING:
+        raise CaseFinalizing(f"case {case.id} is being finalized", message_zh="该业务正在办结，不能再修改")
     if case.status != "open":
         raise CaseFinalized(f"case {case.id} is finalized and cannot change", message_zh="该业务已办结，不能再修改")
 

@@ -240,7 +240,7 @@ def recheck_finished_cases(svc: CaseServices, job_id: str, item_ids: Sequence[in
             before = latest_check_report(s, case_id)
             before_json = {**before.report, "passed": before.passed} if before is not None else None
             case = get_case(s, case_id, branch=branch, with_documents=True)
-            if case.status == "finalized":
+            if case.status != "open":  # finalized, or being finalized: its report is the finalize's
                 report = evaluate(case, settings=svc.settings)
                 after_json, stored = {**report_json(report), "passed": report.passed}, False
             else:
