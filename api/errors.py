@@ -93,9 +93,12 @@ def domain_problem(exc: DocintelError, instance: str | None = None) -> JSONRespo
     )
 
 
+MAX_ERRORS_SHOWN = 20  # a list of a million wrong items is one mistake, not a million lines of answer
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
-    for err in exc.errors():
+    for err in exc.errors()[:MAX_ERRORS_SHOWN]:
         # The rejected input itself may be personal data or bytes: only where and why are echoed back.
         out.append(
             {"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", "")), "type": err.get("type")}
