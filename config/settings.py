@@ -193,7 +193,11 @@ class ApiSettings(BaseModel):
     max_request_bytes: int = Field(
         0, ge=0, description="largest request body; 0 = capture.max_upload_bytes plus 1 MiB for the form"
     )
-    key_cache_s: float = Field(10.0, ge=0, description="how long a verified API key is trusted without a DB read")
+    header_timeout_s: float = Field(
+        10.0, gt=0, description="a request's line and headers must arrive within this (slow clients are cut off)"
+    )
+    max_header_bytes: int = Field(16 * 1024, ge=1024, description="largest request line plus headers")
+    keep_alive_s: int = Field(5, ge=1, description="an idle kept-alive connection is closed after this")
     finalize_lease_s: float = Field(
         180.0, gt=0, description="a finalize claim older than this (its process died) is taken over by a new call"
     )
