@@ -137,12 +137,23 @@ def _claim(svc: CaseServices, principal: Principal, case_id: str, scope: str, ke
                 s.flush()
                 s.refresh(case, ["updated_at"])
                 return _Claim(data, report, case.updated_at)
-        if key is None or time.monotonic() > deadline:
+        if key is None or not _wait_for_claim(svc, principal, case_id, deadline):
             raise CaseFinalizing(
                 f"case {case_id[:64]} is being finalized by another request; retry",
                 message_zh="该业务正在办结，请稍后重试",
             )
+
+
+def _wait_for_claim(svc: CaseServices, principal: Principal, case_id: str, deadline: float) -> bool:
+    """Waits, reading only (no write lock), until the case is no longer being finalized or its claim went stale;
+    False at the deadline."""
+    while time.monotonic() < deadline:
         time.sleep(0.2)
+        with svc.db.read_session() as r:
+            case = get_case(r, case_id, branch=principal.branch)
+            if case.status != FINALIZING or _stale(case, svc.settings.api.finalize_lease_s):
+                return True
+    return False
 
 
 def _release(svc: CaseServices, principal: Principal, case_id: str, token: dt.datetime) -> None:
