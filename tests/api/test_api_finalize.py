@@ -100,8 +100,27 @@ def test_a_failed_finalize_leaves_no_signed_pdf_and_gives_the_case_back(
     assert _status(app, ready_case) == "open"
 
 
+def test_a_case_being_finalized_refuses_changes_until_its_claim_goes_stale(app, client, counter, ready_case, problem):
+    """While one call holds the case, another finalize (no key) and uploads get 409; a claim whose process died
+    (older than api.finalize_lease_s) is taken over by the next finalize — the test below starts from one."""
+    import datetime as dt
+
+    svc = app.state.services
+    with svc.db.session() as s:
+        case = s.get(Case, ready_case)
+        case.status, case.updated_at = "finalizing", dt.datetime.now(dt.UTC)
+    problem(client.post(f"/v1/cases/{ready_case}/finalize", headers=counter), 409, "case_finalizing")
+    upload = client.post(f"/v1/cases/{ready_case}/documents", files={"file": ("a.jpg", b"x")}, headers=counter)
+    problem(upload, 409, "case_finalizing")
+    assert client.get(f"/v1/cases/{ready_case}", headers=counter).json()["status"] == "finalizing"
+    lease = svc.settings.api.finalize_lease_s
+    with svc.db.session() as s:
+        s.get(Case, ready_case).updated_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=lease + 1)
+
+
 def test_twenty_racing_finalizes_with_one_key_sign_once_and_leave_no_stray_pdf(app, client, counter, ready_case):
     svc = app.state.services
+    assert _status(app, ready_case) == "finalizing"  # left stale by the test above
     signed: list[int] = []
     sign = svc.signer.sign
 
