@@ -12,7 +12,6 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from api.deps import KeyCache
 from api.errors import install_error_handlers
 from api.limits import BodyLimitMiddleware
 from api.metrics import Metrics, MetricsMiddleware
@@ -67,7 +66,6 @@ class AppState:
             offload=self.pool.run,
             signer=self.signer,
         )
-        self.key_cache = KeyCache(settings.api.key_cache_s)
 
     def readiness(self) -> dict[str, dict[str, Any]]:
         checks: dict[str, dict[str, Any]] = {"models": {"ok": True, "engine": self.engine.version()}}
@@ -114,7 +112,6 @@ def create_app(settings: Settings | None = None, *, engine: OcrEngine | None = N
     app.state.settings = settings
     app.state.metrics = state.metrics
     app.state.services = state.services
-    app.state.key_cache = state.key_cache
     app.state.readiness = state.readiness
     app.state.pool = state.pool
     app.state.core = state

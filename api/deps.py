@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import threading
-import time
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -34,32 +31,6 @@ def get_session(services: ServicesDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-class KeyCache:
-    """Verified keys for a few seconds, so a busy counter does not cost a database read per request.
-    Keyed by the key's hash; a revocation takes effect within ``ttl_s``."""
-
-    def __init__(self, ttl_s: float) -> None:
-        self.ttl_s = ttl_s
-        self._entries: dict[str, tuple[Principal, float]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, digest: str) -> Principal | None:
-        with self._lock:
-            hit = self._entries.get(digest)
-            if hit is None or hit[1] < time.monotonic():
-                self._entries.pop(digest, None)
-                return None
-            return hit[0]
-
-    def put(self, digest: str, principal: Principal) -> None:
-        if self.ttl_s <= 0:
-            return
-        with self._lock:
-            if len(self._entries) > 10_000:
-                self._entries.clear()
-            self._entries[digest] = (principal, time.monotonic() + self.ttl_s)
-
-
 def get_principal(
     request: Request,
     services: ServicesDep,
@@ -69,13 +40,8 @@ def get_principal(
         raise Unauthorized(
             "missing API key: send Authorization: Bearer <key>", message_zh="缺少 API 密钥（Authorization: Bearer …）"
         )
-    cache: KeyCache = request.app.state.key_cache
-    digest = hashlib.sha256(credentials.credentials.encode()).hexdigest()
-    principal = cache.get(digest)
-    if principal is None:
-        principal = authenticate(services.db, key=credentials.credentials)
-        cache.put(digest, principal)
-    return principal
+    # Looked up on every request (one primary-key read that waits for no writer): a revoked key stops at once.
+    return authenticate(services.db, key=credentials.credentials)
 
 
 AuthDep = Annotated[Principal, Depends(get_principal)]

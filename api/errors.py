@@ -7,6 +7,7 @@ Anything else is a bug: it is logged with its traceback and answered with a 500 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -46,6 +47,22 @@ class BodyTooLarge(StarletteHTTPException):
         self.limit = limit
 
 
+# "<pyhanko.….NullObject object at 0x7f3a…>" → "<pyhanko.….NullObject>": a library's message may carry object
+# reprs; their memory addresses mean nothing to a client and tell an attacker about the process.
+_ADDRESS = re.compile(r"(?:\s+object)?\s+at\s+0x[0-9a-fA-F]+")
+
+
+def scrub(value: Any) -> Any:
+    """Memory addresses out of every string in a problem body (recursively)."""
+    if isinstance(value, str):
+        return _ADDRESS.sub("", value)
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(v) for v in value]
+    return value
+
+
 def problem(
     *,
     status: int,
@@ -67,7 +84,7 @@ def problem(
         **({"instance": instance} if instance else {}),
         **extra,
     }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return JSONResponse(scrub(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _title(code: str) -> str:
@@ -93,9 +110,12 @@ def domain_problem(exc: DocintelError, instance: str | None = None) -> JSONRespo
     )
 
 
+MAX_ERRORS_SHOWN = 20  # a list of a million wrong items is one mistake, not a million lines of answer
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
-    for err in exc.errors():
+    for err in exc.errors()[:MAX_ERRORS_SHOWN]:
         # The rejected input itself may be personal data or bytes: only where and why are echoed back.
         out.append(
             {"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", "")), "type": err.get("type")}

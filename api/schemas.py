@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from domain.business import Business
+from domain.text import check_plain_text
 
 
 # --- errors -----------------------------------------------------------------------------------------------
@@ -77,13 +78,17 @@ class ExtractResponse(BaseModel):
 
 
 # --- cases ----------------------------------------------------------------------------------------------------
+# What the clerk types in: no NUL, control or invisible bidi/zero-width characters (422 names them).
+PlainText = Annotated[str, AfterValidator(check_plain_text)]
+
+
 class CaseFactsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    bank_card_number: str | None = Field(
+    bank_card_number: PlainText | None = Field(
         None, max_length=64, description="where the money goes (required for resignation_withdrawal)"
     )
-    property_address: str | None = Field(
+    property_address: PlainText | None = Field(
         None, max_length=500, description="optional; compared with the contract when given"
     )
 
@@ -105,9 +110,9 @@ class CasePatch(BaseModel):
 class FieldCorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    value: str = Field(max_length=2000, description="the clerk's value, normalised like the machine's")
-    reason: str = Field(min_length=1, max_length=2000, description="why the machine value is wrong")
-    clerk: str | None = Field(None, max_length=64, description="staff number of the clerk, if the key is shared")
+    value: PlainText = Field(max_length=2000, description="the clerk's value, normalised like the machine's")
+    reason: PlainText = Field(min_length=1, max_length=2000, description="why the machine value is wrong")
+    clerk: PlainText | None = Field(None, max_length=64, description="staff number of the clerk, if the key is shared")
 
 
 class FieldEvidence(BaseModel):
@@ -203,7 +208,7 @@ class CaseView(BaseModel):
     branch: str
     business_type: str
     business_date: str
-    status: Literal["open", "finalized"]
+    status: Literal["open", "finalizing", "finalized"]
     facts: dict[str, str]
     created_at: str
     finalized_at: str | None

@@ -91,7 +91,11 @@ def timing(work: Path, runs: int) -> dict:
 
     sample = make_case(1, business="purchase_withdrawal", contract_form="camera", contract_pages=4)
     paths = write_case(sample, work / "timing_case")
-    env = os.environ | {"DOCINTEL_CHECKS__REGISTRY_FILE": str(work / "timing_case" / "registry.json")}
+    registry = {
+        "DOCINTEL_CHECKS__REGISTRY": "local",
+        "DOCINTEL_CHECKS__REGISTRY_FILE": str(work / "timing_case" / "registry.json"),
+    }
+    env = os.environ | registry
     cmd = [sys.executable, "-m", "cli.main", "check", "--business", "purchase_withdrawal", "--business-date",
            sample.business_date.isoformat(), *map(str, paths)]  # fmt: skip
     walls, cpus, stages, body = [], [], [], {}

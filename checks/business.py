@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from domain.business import BUSINESS_NAMES_ZH, Business
 from domain.errors import UnknownBusiness
+from domain.fields import DOC_TYPE_LABELS_ZH, FIELD_LABELS_ZH
 from domain.models import DocType
 
 
@@ -20,11 +21,11 @@ class Material:
     kind: str = "document"  # "document" | "fact"
 
 
-ID_CARD_FRONT = Material(DocType.ID_CARD_FRONT.value, "身份证人像面")
-ID_CARD_BACK = Material(DocType.ID_CARD_BACK.value, "身份证国徽面")
-PURCHASE_CONTRACT = Material(DocType.PURCHASE_CONTRACT.value, "购房合同")
-RENTAL_AGREEMENT = Material(DocType.RENTAL_AGREEMENT.value, "房屋租赁合同")
-BANK_CARD_NUMBER = Material("bank_card_number", "银行卡号", kind="fact")
+ID_CARD_FRONT = Material(DocType.ID_CARD_FRONT.value, DOC_TYPE_LABELS_ZH[DocType.ID_CARD_FRONT.value])
+ID_CARD_BACK = Material(DocType.ID_CARD_BACK.value, DOC_TYPE_LABELS_ZH[DocType.ID_CARD_BACK.value])
+PURCHASE_CONTRACT = Material(DocType.PURCHASE_CONTRACT.value, DOC_TYPE_LABELS_ZH[DocType.PURCHASE_CONTRACT.value])
+RENTAL_AGREEMENT = Material(DocType.RENTAL_AGREEMENT.value, DOC_TYPE_LABELS_ZH[DocType.RENTAL_AGREEMENT.value])
+BANK_CARD_NUMBER = Material("bank_card_number", FIELD_LABELS_ZH["bank_card_number"], kind="fact")
 
 REQUIRED: dict[Business, tuple[Material, ...]] = {
     Business.PURCHASE_WITHDRAWAL: (ID_CARD_FRONT, ID_CARD_BACK, PURCHASE_CONTRACT),
@@ -40,14 +41,6 @@ NO_LONGER_REQUIRED: dict[Business, tuple[str, ...]] = {
     Business.RESIGNATION_WITHDRAWAL: ("离职证明",),
     Business.RETIREMENT_WITHDRAWAL: ("退休证",),
     Business.COMBINATION_LOAN: ("银行借款抵押合同",),
-}
-
-DOC_LABELS_ZH: dict[str, str] = {
-    DocType.ID_CARD_FRONT.value: "身份证人像面",
-    DocType.ID_CARD_BACK.value: "身份证国徽面",
-    DocType.PURCHASE_CONTRACT.value: "购房合同",
-    DocType.RENTAL_AGREEMENT.value: "房屋租赁合同",
-    DocType.UNKNOWN.value: "未识别材料",
 }
 
 # The contract in which the applicant must appear as a party, and as which party.

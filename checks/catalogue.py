@@ -68,7 +68,8 @@ def render() -> str:
         "Registry rules ask through one interface (`checks.registries.Registry.verify`). The adapter is chosen by"
         " `checks.registry`: `local` (a JSON file or SQLite table, `checks.registry_file`), `http`"
         ' (`POST {registry_url}/{source}/verify` with `{"key", "claims"}`, answered `{"found", "mismatched"}`;'
-        " timeout and retries configurable) or `none`.",
+        " timeout and retries configurable) or `none`, the default: then the registry rules do not run and"
+        " `registry.configured` says so in one info finding.",
         "",
         "| source | registry | key |",
         "|---|---|---|",

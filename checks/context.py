@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from checks.business import DOC_LABELS_ZH
 from checks.facts import CaseFacts
 from checks.registries.base import Registry
 from checks.validators import parse_date, parse_decimal
 from config.settings import ChecksSettings
 from domain.business import Business
+from domain.fields import DOC_TYPE_LABELS_ZH
 from domain.models import DocType, ExtractedDocument
 
 
@@ -31,7 +31,7 @@ class DocRef:
     @property
     def label(self) -> str:
         """``购房合同（材料3）`` — what the clerk sees; positions count from 1."""
-        return f"{DOC_LABELS_ZH.get(self.doc_type, self.doc_type)}（材料{self.index + 1}）"
+        return f"{DOC_TYPE_LABELS_ZH.get(self.doc_type, self.doc_type)}（材料{self.index + 1}）"
 
     def ref(self, field: str | None = None) -> str:
         return f"doc[{self.index}]" if field is None else f"doc[{self.index}].{field}"

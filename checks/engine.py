@@ -65,8 +65,9 @@ def run_checks(
 ) -> CheckReport:
     """Findings sorted by severity (errors first), then rule order; positions in refs are those of ``documents``.
 
-    ``registry=None`` means outside registries are not asked: each registry rule then reports an INDETERMINATE
-    info finding. Build the configured one with ``checks.registries.registry_from_settings``.
+    ``registry=None`` means outside registries are not asked: the registry rules do not run, and one
+    INDETERMINATE info finding (``registry.configured``) says so. Build the configured one with
+    ``checks.registries.configured_registry``.
     """
     biz = parse_business(business)
     ctx = CaseContext.build(

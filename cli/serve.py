@@ -17,6 +17,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.http_protocol import protocol_with_header_timeout
     from config.settings import get_settings
 
     settings = get_settings()
@@ -31,5 +32,15 @@ def run(args: argparse.Namespace) -> int:
         worker = embedded_worker()
     with worker:
         # One process: the OCR models are loaded once, and the bounded pool inside it is the concurrency limit.
-        uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level=settings.log_level.lower(),
+            access_log=False,
+            # Slow clients: headers within api.header_timeout_s, at most 16 KiB of them, idle keep-alive closed.
+            http=protocol_with_header_timeout(settings.api.header_timeout_s),
+            h11_max_incomplete_event_size=settings.api.max_header_bytes,
+            timeout_keep_alive=settings.api.keep_alive_s,
+        )
     return 0

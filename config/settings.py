@@ -11,8 +11,9 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -60,10 +61,14 @@ class CaptureSettings(BaseModel):
 
 
 class ChecksSettings(BaseModel):
-    registry: Literal["local", "http", "none"] = Field("local", description="outside registries: local file, HTTP, off")
-    registry_file: Path = Field(
-        default_factory=lambda: PROJECT_ROOT / "samples" / "registry" / "registry.json",
-        description="local registry: a JSON file or a SQLite database with a registry_records table",
+    registry: Literal["local", "http", "none"] = Field(
+        "none",
+        description="outside registries: local file, HTTP, or off (default: not consulted, and the report says so)",
+    )
+    registry_file: Path | None = Field(
+        None,
+        description="local registry: a JSON file or a SQLite database with a registry_records table "
+        "(the demo and the tests use samples/registry/registry.json)",
     )
     registry_url: str | None = Field(None, description="HTTP registry gateway base URL")
     registry_api_key: str | None = Field(None, repr=False, description="bearer token for the HTTP registry")
@@ -108,6 +113,18 @@ class SigningSettings(BaseModel):
     tsa_timeout_s: float = Field(10.0, gt=0)
     reason: str = "住房公积金业务电子签章"
     location: str | None = None
+    time_zone: str = Field(
+        "Asia/Shanghai", description="the fund's time zone (IANA name): times printed on the PDFs and the seal"
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; an IANA name such as Asia/Shanghai") from None
+        return value
 
 
 class StorageSettings(BaseModel):
@@ -186,7 +203,14 @@ class ApiSettings(BaseModel):
     max_request_bytes: int = Field(
         0, ge=0, description="largest request body; 0 = capture.max_upload_bytes plus 1 MiB for the form"
     )
-    key_cache_s: float = Field(10.0, ge=0, description="how long a verified API key is trusted without a DB read")
+    header_timeout_s: float = Field(
+        10.0, gt=0, description="a request's line and headers must arrive within this (slow clients are cut off)"
+    )
+    max_header_bytes: int = Field(16 * 1024, ge=1024, description="largest request line plus headers")
+    keep_alive_s: int = Field(5, ge=1, description="an idle kept-alive connection is closed after this")
+    finalize_lease_s: float = Field(
+        180.0, gt=0, description="a finalize claim older than this (its process died) is taken over by a new call"
+    )
 
 
 class ConsoleSettings(BaseModel):

@@ -23,6 +23,8 @@ class DocumentExtractor(ABC):
     """One per document type. Stateless: instances are shared across threads."""
 
     doc_type: ClassVar[str]
+    # Every field this extractor can emit (domain/fields.py labels each one; tests hold both to it).
+    fields: ClassVar[tuple[str, ...]] = ()
     # Fields without which the document is of no use to the business checks: missing ones are reported.
     required_fields: ClassVar[tuple[str, ...]] = ()
     # Fields read together with a lead field and stated by it (the first buyer's name is ``buyers[0]``): a page

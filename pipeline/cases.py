@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from checks.business import parse_business
 from config.settings import Settings
 from domain.errors import Conflict, InputError, NotFound
+from domain.text import require_plain_text
 from extractors.engines import OcrEngine
 from pipeline import idempotency
 from pipeline.case_checks import rerun_checks
@@ -68,7 +69,17 @@ class CaseFinalized(Conflict):
     default_zh = "该业务已办结，不能再修改"
 
 
+class CaseFinalizing(Conflict):
+    code = "case_finalizing"
+    default_zh = "该业务正在办结，请稍后重试"
+
+
+FINALIZING = "finalizing"  # claimed by a finalize call that renders and signs (pipeline.finalize)
+
+
 def ensure_open(case: Case) -> None:
+    if case.status == FINALIZING:
+        raise CaseFinalizing(f"case {case.id} is being finalized", message_zh="该业务正在办结，不能再修改")
     if case.status != "open":
         raise CaseFinalized(f"case {case.id} is finalized and cannot change", message_zh="该业务已办结，不能再修改")
 
@@ -106,7 +117,7 @@ def _clean_facts(facts: dict[str, Any] | None) -> dict[str, str]:
                 f"unknown fact {name!r}; known: {', '.join(FACT_NAMES)}", message_zh=f"未知的业务信息项 {name}"
             )
         if value is not None:
-            cleaned[name] = str(value).strip()[:500]
+            cleaned[name] = require_plain_text(str(value), what=name).strip()[:500]
     return cleaned
 
 
@@ -214,6 +225,11 @@ def correct_field(
     principal.require(*CASE_WRITERS)
     if not reason or not reason.strip():
         raise InputError("a correction needs a reason", message_zh="更正须填写原因")
+    require_plain_text(reason, what="reason")
+    if isinstance(value, str):
+        require_plain_text(value, what=field)
+    if clerk is not None:
+        require_plain_text(clerk, what="clerk")
     if not _FIELD_RE.fullmatch(field or ""):
         raise InputError(
             "field name must be 1-64 lowercase letters, digits or '_'",

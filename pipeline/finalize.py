@@ -1,29 +1,39 @@
 """Finalising a case: check it, render the application and the receipt, sign both, store them, close the case.
 
-Like uploads: the expensive part (rendering, signing with a timestamp) runs outside any transaction; the signed
-bytes are stored before the rows that name them; one transaction then closes the case, adds the artifacts, the
-final check report, the audit row and the idempotency record. Two finalize calls racing each other both sign, but
-only one commits: the other finds the case closed and replays the first answer (same Idempotency-Key) or gets 409.
+The call first *claims* the case (status ``finalizing``, in one short transaction with the row locked), so only one
+call renders and signs: a twin with the same Idempotency-Key waits for the first answer and replays it, one without
+gets 409. The expensive part (rendering, signing with a timestamp) then runs outside any transaction; the signed
+bytes are stored before the rows that name them; one transaction closes the case and adds the artifacts, the final
+check report, the audit row and the idempotency record. If anything fails before that commit, the signed PDFs
+written so far are deleted and the case is given back (status ``open``): no signed PDF — each carries a full name and
+ID number — stays in the blob store without a row and an audit entry. A claim whose process died goes stale after
+``api.finalize_lease_s`` and is taken over by the next finalize call.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import time
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from domain.errors import CaseIncomplete
 from domain.models import DocType, Severity
 from pipeline import idempotency
 from pipeline.case_checks import evaluate, report_json
 from pipeline.case_views import report_view, to_domain_document
-from pipeline.cases import CASE_WRITERS, CaseServices, _artifact_links, _audit, _replay_after_race, ensure_open
+from pipeline.cases import CASE_WRITERS, FINALIZING, CaseFinalizing, CaseServices, _artifact_links, _audit, ensure_open
 from pipeline.idempotency import Outcome
 from pipeline.keys import Principal
 from pipeline.signatures import SignatureRequired, case_signature_bytes
-from storage.models import Artifact, CheckReportRow, utcnow
+from storage.models import Artifact, Blob, Case, CheckReportRow, utcnow
 from storage.repositories import ensure_blob_row, get_case, get_case_for_update
+
+log = logging.getLogger(__name__)
 
 _IMAGE_TYPES = {"jpeg", "png", "tiff", "bmp", "webp"}
 
@@ -62,6 +72,7 @@ def _application_data(svc: CaseServices, case, principal: Principal, report, sig
         check_report=report,
         page_images=tuple(images),
         handwritten_signature_png=signature,
+        time_zone=svc.settings.signing.time_zone,
     )
 
 
@@ -84,6 +95,109 @@ def _render_and_sign(svc: CaseServices, data: Any) -> dict[str, bytes]:
     }
 
 
+@dataclass(frozen=True)
+class _Claim:
+    """This call holds the case: it alone renders and signs. ``token`` is the case's ``updated_at`` as stored at
+    the claim; a commit checks it is unchanged (a claim taken over as stale must not commit)."""
+
+    data: Any
+    report: Any
+    token: dt.datetime
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _stale(case: Case, lease_s: float) -> bool:
+    return utcnow() - _as_utc(case.updated_at) > dt.timedelta(seconds=lease_s)
+
+
+def _claim(
+    svc: CaseServices,
+    principal: Principal,
+    case_id: str,
+    scope: str,
+    key: str | None,
+    req: str,
+    signature_required_for: Collection[str],
+) -> Any:
+    """Marks the case ``finalizing`` (one transaction, the row locked) and returns what to render, or the stored
+    answer of a twin that already finished. A twin with the same Idempotency-Key that finds the case being
+    finalized waits for that answer (up to ``api.request_timeout_s``); without a key it gets 409 at once."""
+    deadline = time.monotonic() + svc.settings.api.request_timeout_s
+    while True:
+        with svc.db.session() as s:
+            get_case_for_update(s, case_id, branch=principal.branch)
+            if (done := idempotency.replay(s, principal=principal, scope=scope, key=key, req_hash=req)) is not None:
+                return done
+            case = get_case(s, case_id, branch=principal.branch, with_documents=True)
+            busy = case.status == FINALIZING and not _stale(case, svc.settings.api.finalize_lease_s)
+            if not busy:
+                if case.status == FINALIZING:
+                    log.warning("finalize of case %s: taking over a claim left by a call that did not finish", case.id)
+                else:
+                    ensure_open(case)
+                report = evaluate(case, settings=svc.settings)
+                if not report.passed:
+                    raise _incomplete([f.to_dict() for f in report.findings if f.severity == Severity.ERROR])
+                signature = case_signature_bytes(svc, s, case.id)
+                if signature is None and case.business_type in signature_required_for:
+                    raise SignatureRequired(
+                        f"a {case.business_type} case is finalized only with the applicant's signature",
+                        message_zh="该业务须由申请人在签名板上签名后才能办结",
+                    )
+                svc.signer.require()  # 503 before any rendering if the signer is down
+                data = _application_data(svc, case, principal, report, signature)
+                case.status = FINALIZING
+                case.updated_at = utcnow()
+                s.flush()
+                s.refresh(case, ["updated_at"])
+                return _Claim(data, report, case.updated_at)
+        if key is None or not _wait_for_claim(svc, principal, case_id, deadline):
+            raise CaseFinalizing(
+                f"case {case_id[:64]} is being finalized by another request; retry",
+                message_zh="该业务正在办结，请稍后重试",
+            )
+
+
+def _wait_for_claim(svc: CaseServices, principal: Principal, case_id: str, deadline: float) -> bool:
+    """Waits, reading only (no write lock), until the case is no longer being finalized or its claim went stale;
+    False at the deadline."""
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        with svc.db.read_session() as r:
+            case = get_case(r, case_id, branch=principal.branch)
+            if case.status != FINALIZING or _stale(case, svc.settings.api.finalize_lease_s):
+                return True
+    return False
+
+
+def _release(svc: CaseServices, principal: Principal, case_id: str, token: dt.datetime) -> None:
+    """Gives the case back (status open) after a finalize that failed, if the claim is still this call's."""
+    try:
+        with svc.db.session() as s:
+            case = get_case_for_update(s, case_id, branch=principal.branch)
+            if case.status == FINALIZING and case.updated_at == token:
+                case.status = "open"
+    except Exception:  # the original error matters more; a claim left behind goes stale and is taken over
+        log.exception("finalize of case %s: could not release the claim", case_id)
+
+
+def _discard(svc: CaseServices, shas: list[str]) -> None:
+    """Deletes signed PDFs written by a finalize that did not commit, unless a row names the bytes."""
+    if not shas:
+        return
+    try:
+        with svc.db.session() as s:
+            named = set(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(shas))))
+        for sha in shas:
+            if sha not in named:
+                svc.blobs.delete(sha)
+    except Exception:
+        log.exception("finalize: could not delete %d unreferenced signed PDF(s)", len(shas))
+
+
 def finalize_case(
     svc: CaseServices,
     *,
@@ -100,50 +214,59 @@ def finalize_case(
     scope = f"case.finalize:{case_id[:64]}"
     req = idempotency.request_hash(case_id=case_id)
 
-    with svc.db.session() as s:
-        case = get_case(s, case_id, branch=principal.branch, with_documents=True)
-        if (done := idempotency.replay(s, principal=principal, scope=scope, key=key, req_hash=req)) is not None:
-            return done
-        ensure_open(case)
-        report = evaluate(case, settings=svc.settings)
-        if not report.passed:
-            raise _incomplete([f.to_dict() for f in report.findings if f.severity == Severity.ERROR])
-        signature = case_signature_bytes(svc, s, case.id)
-        if signature is None and case.business_type in signature_required_for:
-            raise SignatureRequired(
-                f"a {case.business_type} case is finalized only with the applicant's signature",
-                message_zh="该业务须由申请人在签名板上签名后才能办结",
-            )
-        svc.signer.require()  # 503 before any rendering if the signer is down
-        data = _application_data(svc, case, principal, report, signature)
-
-    pdfs = svc.offload(lambda: _render_and_sign(svc, data))
-    shas = {kind: svc.blobs.put(pdf) for kind, pdf in pdfs.items()}  # durable before any row names them
-
+    claim = _claim(svc, principal, case_id, scope, key, req, signature_required_for)
+    if isinstance(claim, Outcome):
+        return claim
+    shas: list[str] = []
+    committed = False
     try:
-        with svc.db.session() as s:
-            case = get_case_for_update(s, case_id, branch=principal.branch)
-            if (done := idempotency.replay(s, principal=principal, scope=scope, key=key, req_hash=req)) is not None:
-                return done  # a twin with the same key finished first
-            ensure_open(case)
-            for kind, sha in shas.items():
-                ensure_blob_row(s, sha256=sha, size=len(pdfs[kind]), content_type="application/pdf")
-                s.add(Artifact(case_id=case.id, kind=kind, blob_sha256=sha, signature_level=svc.signer.level))
-            row = CheckReportRow(case_id=case.id, passed=report.passed, report=report_json(report), trigger="finalize")
-            s.add(row)
-            case.status = "finalized"
-            case.finalized_at = data.finalized_at
-            case.finalized_by = principal.key_id
-            s.flush()
-            body = {
-                "case_id": case.id,
-                "status": "finalized",
-                "artifacts": _artifact_links(s, case.id),
-                "check_report": report_view(row),
-            }
-            _audit(s, principal, "case.finalize", "case", case.id, artifacts=sorted(shas))
-            outcome = Outcome(201, body)
-            idempotency.remember(s, principal=principal, scope=scope, key=key, req_hash=req, outcome=outcome)
-            return outcome
-    except IntegrityError:
-        return _replay_after_race(svc, principal=principal, scope=scope, key=key, req_hash=req)
+        pdfs = svc.offload(lambda: _render_and_sign(svc, claim.data))
+        for pdf in pdfs.values():
+            shas.append(svc.blobs.put(pdf))  # durable before any row names them
+        outcome = _commit(svc, principal, case_id, claim, dict(zip(pdfs, shas, strict=True)), pdfs, scope, key, req)
+        committed = True
+        return outcome
+    finally:
+        if not committed:
+            _discard(svc, shas)
+            _release(svc, principal, case_id, claim.token)
+
+
+def _commit(
+    svc: CaseServices,
+    principal: Principal,
+    case_id: str,
+    claim: _Claim,
+    shas: dict[str, str],
+    pdfs: dict[str, bytes],
+    scope: str,
+    key: str | None,
+    req: str,
+) -> Outcome:
+    """One transaction: the artifacts, the final check report, the audit row and the idempotency record."""
+    with svc.db.session() as s:
+        case = get_case_for_update(s, case_id, branch=principal.branch)
+        if case.status != FINALIZING or case.updated_at != claim.token:
+            raise CaseFinalizing(
+                f"the finalize claim on case {case.id} was taken over; retry", message_zh="该业务正在办结，请稍后重试"
+            )
+        for kind, sha in shas.items():
+            ensure_blob_row(s, sha256=sha, size=len(pdfs[kind]), content_type="application/pdf")
+            s.add(Artifact(case_id=case.id, kind=kind, blob_sha256=sha, signature_level=svc.signer.level))
+        report = claim.report
+        row = CheckReportRow(case_id=case.id, passed=report.passed, report=report_json(report), trigger="finalize")
+        s.add(row)
+        case.status = "finalized"
+        case.finalized_at = claim.data.finalized_at
+        case.finalized_by = principal.key_id
+        s.flush()
+        body = {
+            "case_id": case.id,
+            "status": "finalized",
+            "artifacts": _artifact_links(s, case.id),
+            "check_report": report_view(row),
+        }
+        _audit(s, principal, "case.finalize", "case", case.id, artifacts=sorted(shas.values()))
+        outcome = Outcome(201, body)
+        idempotency.remember(s, principal=principal, scope=scope, key=key, req_hash=req, outcome=outcome)
+        return outcome

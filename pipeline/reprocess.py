@@ -64,14 +64,19 @@ def parse_when(value: str | None, *, end: bool = False) -> dt.datetime | None:
     value = value.strip()
     try:
         if len(value) == 10:
-            day = dt.date.fromisoformat(value) + dt.timedelta(days=1 if end else 0)
+            day = dt.date.fromisoformat(value)
+            if end and day == dt.date.max:
+                return None  # up to and including the last day there is: no upper bound
+            day += dt.timedelta(days=1 if end else 0)
             return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
         parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
+        # In UTC, as stored; an offset that pushes the time out of the calendar (0001-01-01T00:00+01:00) fails here.
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         raise InputError(
-            f"{value!r} is not a date (YYYY-MM-DD) or an ISO date-time", message_zh="日期格式应为 YYYY-MM-DD"
+            f"{value[:40]!r} is not a date (YYYY-MM-DD) or an ISO date-time between years 1 and 9999",
+            message_zh="日期格式应为 YYYY-MM-DD",
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def select_documents(session: Session, selection: Selection) -> list[tuple[str, str | None]]:
@@ -240,7 +245,7 @@ def recheck_finished_cases(svc: CaseServices, job_id: str, item_ids: Sequence[in
             before = latest_check_report(s, case_id)
             before_json = {**before.report, "passed": before.passed} if before is not None else None
             case = get_case(s, case_id, branch=branch, with_documents=True)
-            if case.status == "finalized":
+            if case.status != "open":  # finalized, or being finalized: its report is the finalize's
                 report = evaluate(case, settings=svc.settings)
                 after_json, stored = {**report_json(report), "passed": report.passed}, False
             else:

@@ -6,60 +6,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.business import BUSINESS_NAMES_ZH, Business
 from domain.errors import InputError, UnknownBusiness
+from domain.fields import label_zh
 from domain.models import CheckReport, ExtractedDocument
 
 SCHEMA = "docintel.case/1"
 
-DOC_TYPE_NAMES_ZH: dict[str, str] = {
-    "id_card_front": "居民身份证（人像面）",
-    "id_card_back": "居民身份证（国徽面）",
-    "purchase_contract": "商品房买卖合同",
-    "rental_agreement": "房屋租赁合同",
-    "bank_card": "银行卡",
-    "unknown": "未识别材料",
-}
-
-FIELD_NAMES_ZH: dict[str, str] = {
-    "name": "姓名",
-    "sex": "性别",
-    "ethnicity": "民族",
-    "birth_date": "出生日期",
-    "address": "住址",
-    "id_number": "公民身份号码",
-    "issuing_authority": "签发机关",
-    "valid_from": "有效期起",
-    "valid_until": "有效期止",
-    "contract_number": "合同编号",
-    "seller_name": "出卖人",
-    "buyer_name": "买受人",
-    "buyer_id_number": "买受人证件号码",
-    "buyers": "买受人（多人）",
-    "property_address": "房屋坐落",
-    "floor_area": "建筑面积（m²）",
-    "total_price": "总价款（元）",
-    "signing_date": "签订日期",
-    "lessor_name": "出租人",
-    "lessor_id_number": "出租人证件号码",
-    "lessee_name": "承租人",
-    "lessee_id_number": "承租人证件号码",
-    "monthly_rent": "月租金（元）",
-    "lease_start": "租期起",
-    "lease_end": "租期止",
-    "bank_card_number": "银行卡号",
-    "bank_name": "开户银行",
-}
-
 SEVERITY_NAMES_ZH = {"error": "错误", "warning": "提示", "info": "信息"}
+DEFAULT_TIME_ZONE = "Asia/Shanghai"  # the fund's; settings: signing.time_zone
 
 
 @dataclass(frozen=True)
 class ApplicationData:
-    """One case as the counter finalised it. Timestamps should be timezone-aware (they are printed as given)."""
+    """One case as the counter finalised it. Timestamps are printed in ``time_zone`` (the fund's, an IANA name);
+    naive ones are taken as UTC, which is how the database stores them."""
 
     case_id: str
     business: Business
@@ -73,6 +39,7 @@ class ApplicationData:
     check_report: CheckReport | None = None
     page_images: tuple[bytes, ...] = field(default=(), repr=False)  # JPEG/PNG of each captured page, in order
     handwritten_signature_png: bytes | None = field(default=None, repr=False)  # from the signature pad (电子签名)
+    time_zone: str = DEFAULT_TIME_ZONE
 
     def __post_init__(self) -> None:
         try:
@@ -83,6 +50,10 @@ class ApplicationData:
             raise InputError("case id is empty", message_zh="业务编号为空")
         object.__setattr__(self, "documents", tuple(self.documents))
         object.__setattr__(self, "page_images", tuple(self.page_images))
+        zone(self.time_zone)  # an unknown zone fails here, not in the middle of rendering
+
+    def local_time(self, value: datetime | None) -> str:
+        return format_time(value, self.time_zone)
 
     @property
     def business_name_zh(self) -> str:
@@ -114,12 +85,25 @@ def _document_json(doc: ExtractedDocument) -> dict[str, Any]:
     return data
 
 
-def format_time(value: datetime | None) -> str:
+@cache
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"unknown time zone {name!r} (an IANA name such as Asia/Shanghai)", message_zh="未知的时区"
+        ) from None
+
+
+def format_time(value: datetime | None, time_zone: str = DEFAULT_TIME_ZONE) -> str:
+    """``2026-12-04 22:53:06 (UTC+08:00)``: the time in the fund's zone, with its offset; naive values are UTC."""
     if value is None:
         return "—"
-    text = value.strftime("%Y-%m-%d %H:%M:%S")
-    offset = value.strftime("%z")
-    return f"{text} UTC{offset[:3]}:{offset[3:]}" if offset else text
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(zone(time_zone))
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M:%S} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def field_value_text(value: Any) -> str:
@@ -129,7 +113,7 @@ def field_value_text(value: Any) -> str:
         parts = []
         for item in value:
             if isinstance(item, dict):
-                parts.append("，".join(f"{FIELD_NAMES_ZH.get(k, k)}：{v}" for k, v in item.items()))
+                parts.append("，".join(f"{label_zh(k)}：{v}" for k, v in item.items() if v is not None))
             else:
                 parts.append(str(item))
         return "；".join(parts)

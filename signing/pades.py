@@ -13,7 +13,7 @@ import io
 import logging
 import threading
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,9 +140,10 @@ def _visible_seal(writer: Any, spec: SignatureSpec, signer: Signer, *, font_path
         height=box[3] - box[1],
         title=app.title_zh,
         signer=_common_name(signer),
-        when=datetime.now().astimezone(),
+        when=datetime.now(UTC),
         level=str(spec.level),
         font_path=font_path,
+        time_zone=app.time_zone,
     )
 
     class _SealContent(content.PdfContent):

@@ -108,7 +108,7 @@ def sign_pdf(
         field_name=field_name,
         reason=signer.settings.reason,
         location=signer.settings.location,
-        appearance=SealAppearance(title_zh=title) if visible else None,
+        appearance=SealAppearance(title_zh=title, time_zone=signer.settings.time_zone) if visible else None,
     )
     return sign(
         pdf,

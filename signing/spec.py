@@ -51,6 +51,7 @@ class SealAppearance:
     height: float = 76.0
     margin: float = 36.0
     title_zh: str = "电子签章"
+    time_zone: str = "Asia/Shanghai"  # the signing time is shown in the fund's zone (signing.time_zone)
 
 
 @dataclass(frozen=True)

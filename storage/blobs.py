@@ -47,6 +47,11 @@ class BlobStore(ABC):
     @abstractmethod
     def exists(self, sha256: str) -> bool: ...
 
+    @abstractmethod
+    def delete(self, sha256: str) -> None:
+        """Removes bytes that no row names (output of a request that did not commit); absent bytes are no error.
+        Callers make sure no row names the bytes: the store is content-addressed, so they may be shared."""
+
     def ping(self) -> None:  # noqa: B027 - most stores have nothing to check
         """Raises if the store cannot be reached."""
 
@@ -99,6 +104,9 @@ class LocalBlobStore(BlobStore):
 
     def exists(self, sha256: str) -> bool:
         return self._path(_check_sha(sha256)).is_file()
+
+    def delete(self, sha256: str) -> None:
+        self._path(_check_sha(sha256)).unlink(missing_ok=True)
 
     def ping(self) -> None:
         if not os.access(self.root, os.W_OK):
@@ -172,6 +180,9 @@ class S3BlobStore(BlobStore):
         except NotFound:
             return False
         return True
+
+    def delete(self, sha256: str) -> None:
+        self._call(self._client.delete_object, Bucket=self.bucket, Key=self._key(_check_sha(sha256)))
 
     def ping(self) -> None:
         self._call(self._client.head_bucket, Bucket=self.bucket)

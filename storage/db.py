@@ -24,6 +24,8 @@ from domain.errors import ConfigError, ExternalServiceError
 
 log = logging.getLogger(__name__)
 
+READ_ONLY = "docintel_read_only"  # execution option of Database.read_session's connections
+
 
 def _sqlite_engine(url: str, settings: StorageSettings) -> Engine:
     database = make_url(url).database
@@ -47,7 +49,8 @@ def _sqlite_engine(url: str, settings: StorageSettings) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Database.read_session: a reader never needs the write lock, so it does not wait for writers (WAL).
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -72,6 +75,7 @@ class Database:
         self.settings = settings
         self.engine = make_engine(settings)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @property
     def backend(self) -> str:
@@ -88,6 +92,17 @@ class Database:
             session.rollback()
             raise
         finally:
+            session.close()
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A transaction that only reads (nothing is committed): on SQLite a plain BEGIN, which takes no write lock
+        and so never queues behind a writer — for the per-request lookups (API keys)."""
+        session = self._readers()
+        try:
+            yield session
+        finally:
+            session.rollback()
             session.close()
 
     def ping(self) -> None:

@@ -90,7 +90,7 @@ class Case(Base):
     branch: Mapped[str] = mapped_column(String(64), index=True)
     business_type: Mapped[str] = mapped_column(String(40))
     business_date: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD, the date the rules are judged at
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | finalized
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | finalizing | finalized
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)  # typed in by the clerk, e.g. bank_card_number
     created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

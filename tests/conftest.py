@@ -14,6 +14,11 @@ os.environ.setdefault("DOCINTEL_ENV", "test")
 # Models are assembled once under the project's var/ by `make models`; tests reuse them read-only.
 os.environ.setdefault("DOCINTEL_OCR__MODEL_DIR", str(ROOT / "var" / "models"))
 os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
+# Outside registries are off by default; the tests, like the demo, consult the sample registry explicitly
+# (tests/cli/test_cli_check.py runs `docintel check` without it, as a fresh install does).
+SAMPLE_REGISTRY = ROOT / "samples" / "registry" / "registry.json"
+os.environ.setdefault("DOCINTEL_CHECKS__REGISTRY", "local")
+os.environ.setdefault("DOCINTEL_CHECKS__REGISTRY_FILE", str(SAMPLE_REGISTRY))
 
 
 @pytest.fixture(scope="session")

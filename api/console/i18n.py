@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from checks.business import DOC_LABELS_ZH
 from domain.business import BUSINESS_NAMES_ZH, Business
-from domain.fields import label_zh
+from domain.fields import doc_type_label_zh, label_zh
 
 LANGS = ("zh", "en")
 
@@ -131,7 +130,7 @@ def business_label(value: str, lang: str) -> str:
 
 
 def doc_label(value: str, lang: str) -> str:
-    return DOC_LABELS_EN.get(value, value) if lang == "en" else DOC_LABELS_ZH.get(value, value)
+    return DOC_LABELS_EN.get(value, value) if lang == "en" else doc_type_label_zh(value)
 
 
 def field_label(name: str, lang: str) -> str:

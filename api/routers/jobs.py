@@ -69,7 +69,7 @@ def get_job(
     job_id: JobId,
     principal: AuthDep,
     services: ServicesDep,
-    offset: Annotated[int, Query(ge=0, description="first document entry to list")] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="first document entry to list")] = 0,
     limit: Annotated[int, Query(ge=1, le=5000, description="how many document entries to list")] = 1000,
 ):
     return get_job_view(services, principal=principal, job_id=job_id, offset=offset, limit=limit)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from api.deps import AuthDep, ServicesDep
 from api.routers.jobs import DispatcherDep
@@ -18,14 +18,24 @@ from pipeline.reprocess import Selection, parse_when, submit_reprocess
 router = APIRouter(prefix="/v1", tags=["jobs"])
 
 
+# Bounds on what a selection may list: a request is a few criteria, not a data set (a million doc_types once made
+# SQLite refuse the query, "too many SQL variables", and a 3 MB log line).
+MAX_CRITERIA = 50
+DocTypeName = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+EngineVersion = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+When = Annotated[str, StringConstraints(max_length=40)]
+
+
 class ReprocessRequest(BaseModel):
-    created_from: str | None = Field(None, description="documents stored from (YYYY-MM-DD, UTC, or ISO date-time)")
-    created_to: str | None = Field(None, description="… up to and including this day (or before this date-time)")
-    doc_types: list[str] = Field([], description="only these document types")
-    engine_versions: list[str] = Field([], description="only documents whose current reading is by these engines")
-    limit: int | None = Field(None, ge=1, description="at most this many documents")
+    created_from: When | None = Field(None, description="documents stored from (YYYY-MM-DD, UTC, or ISO date-time)")
+    created_to: When | None = Field(None, description="… up to and including this day (or before this date-time)")
+    doc_types: list[DocTypeName] = Field([], max_length=MAX_CRITERIA, description="only these document types")
+    engine_versions: list[EngineVersion] = Field(
+        [], max_length=MAX_CRITERIA, description="only documents whose current reading is by these engines"
+    )
+    limit: int | None = Field(None, ge=1, le=10_000_000, description="at most this many documents")
     chunk_size: int | None = Field(None, ge=1, le=1000, description="documents per task")
-    callback_url: str | None = Field(None, description="POSTed (HMAC-signed) when the job ends")
+    callback_url: str | None = Field(None, max_length=2048, description="POSTed (HMAC-signed) when the job ends")
 
 
 @router.post(

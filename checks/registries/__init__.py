@@ -39,6 +39,12 @@ def registry_from_settings(settings: ChecksSettings) -> Registry | None:
     if settings.registry == "local":
         from checks.registries.local import LocalRegistry
 
+        if settings.registry_file is None:
+            raise ConfigError(
+                "checks.registry is 'local' but checks.registry_file is not set",
+                message_zh="外部核验配置为本地文件但未设置文件（DOCINTEL_CHECKS__REGISTRY_FILE）",
+            )
+
         return LocalRegistry.from_file(settings.registry_file)
     if not settings.registry_url:
         raise ConfigError(
@@ -59,7 +65,7 @@ def configured_registry(settings: ChecksSettings) -> Registry | None:
     """The process-wide adapter for these settings: the local file is read once, the HTTP client's connections
     are reused. A changed registry file (new mtime) is read again."""
     stamp = None
-    if settings.registry == "local":
+    if settings.registry == "local" and settings.registry_file is not None:
         try:
             stamp = settings.registry_file.stat().st_mtime_ns
         except OSError:

@@ -102,7 +102,8 @@ def main() -> None:
     from config.settings import get_settings
 
     ap = argparse.ArgumentParser(description="serve a local registry file over HTTP on 127.0.0.1")
-    ap.add_argument("--file", type=Path, default=get_settings().checks.registry_file)
+    sample = Path(__file__).resolve().parents[2] / "samples" / "registry" / "registry.json"
+    ap.add_argument("--file", type=Path, default=get_settings().checks.registry_file or sample)
     ap.add_argument("--port", type=int, default=8765)
     args = ap.parse_args()
     registry = LocalRegistry.from_file(args.file)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.business import DOC_LABELS_ZH
 from checks.context import CaseContext, DocRef
 from checks.rules.base import Hit, rule
+from domain.fields import DOC_TYPE_LABELS_ZH
 from domain.models import Severity
 
 # What names one paper of each type: equal on both → the same paper; different → two papers.
@@ -85,7 +85,7 @@ def duplicate_documents(ctx: CaseContext) -> Iterator[Hit]:
             if not same:
                 continue
             reported.add(b.index)
-            label = DOC_LABELS_ZH.get(a.doc_type, a.doc_type)
+            label = DOC_TYPE_LABELS_ZH.get(a.doc_type, a.doc_type)
             if why == "key" and a.doc_type == "purchase_contract":
                 refs = (a.ref("contract_number"), b.ref("contract_number"))
                 yield Hit(f"材料{a.index + 1}与材料{b.index + 1}的合同编号相同，同一合同重复提交", refs)

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 
 from stdnum import luhn
 
-from checks.business import DOC_LABELS_ZH, REQUIRED, business_label, required_document_types
+from checks.business import REQUIRED, business_label, required_document_types
 from checks.context import CaseContext
 from checks.rules.base import Hit, rule
 from domain.business import Business
+from domain.fields import DOC_TYPE_LABELS_ZH
 from domain.models import DocType, Severity
 
 
@@ -53,7 +54,7 @@ def not_needed(ctx: CaseContext) -> Iterator[Hit]:
     needed = required_document_types(ctx.business)
     for d in ctx.docs:
         if d.doc_type != DocType.UNKNOWN and d.doc_type not in needed:
-            label = DOC_LABELS_ZH.get(d.doc_type, d.doc_type)
+            label = DOC_TYPE_LABELS_ZH.get(d.doc_type, d.doc_type)
             yield Hit(f"{business_label(ctx.business)}无需提交{label}（材料{d.index + 1}），不影响办理", (d.ref(),))
 
 

@@ -2,8 +2,9 @@
 the reform drop the invoice (税务), the 离职证明 and 退休证 (社保): the registry answers instead of a paper.
 
 A registry that cannot be asked yields an INDETERMINATE finding (severity from
-``checks.registry_unavailable_severity``), never a silent pass; with registries switched off, an INDETERMINATE
-info finding says the fact was not verified.
+``checks.registry_unavailable_severity``), never a silent pass. With no registry configured (the default) these
+checks are not run, and one INDETERMINATE info finding (``registry.configured``) says that nothing was checked
+against the outside systems — so an applicant who is in no registry is never reported as unknown.
 """
 
 from __future__ import annotations
@@ -28,8 +29,6 @@ EMPLOYMENT_STATUS: dict[Business, tuple[str, str]] = {
 def _ask(ctx: CaseContext, query: FactQuery, refs: tuple[str, ...]) -> tuple[Verification | None, Hit | None]:
     """The registry's answer, or the INDETERMINATE hit to report when there is none."""
     source_zh = SOURCE_NAMES_ZH[query.source]
-    if ctx.registry is None:
-        return None, Hit(f"未配置{source_zh}数据核验，请人工核对", refs, Severity.INFO, indeterminate=True)
     v = ctx.registry.verify(query)
     if v.outcome == Outcome.UNAVAILABLE:
         severity = Severity(ctx.settings.registry_unavailable_severity)
@@ -43,6 +42,21 @@ def _mismatch_text(v: Verification, labels: Mapping[str, str]) -> str:
     return "、".join(labels.get(m, FIELD_LABELS_ZH.get(m, m)) for m in v.mismatched)
 
 
+NOT_CONFIGURED_ZH = "未配置外部核验：未与{}系统核对".format("/".join(SOURCE_NAMES_ZH.values()))
+
+
+@rule(
+    "registry.configured",
+    Severity.INFO,
+    "外部核验未配置",
+    """With no outside registry configured (``checks.registry = "none"``, the default), the registry checks below
+    are not run; this one info finding says so, so that a report never reads as verified when it was not.""",
+)
+def configured(ctx: CaseContext) -> Iterator[Hit]:
+    if ctx.registry is None:
+        yield Hit(NOT_CONFIGURED_ZH, ("case",), indeterminate=True)
+
+
 @rule(
     "registry.identity",
     Severity.ERROR,
@@ -51,6 +65,8 @@ def _mismatch_text(v: Verification, labels: Mapping[str, str]) -> str:
     force (its validity dates); a replaced or reported-lost card fails here.""",
 )
 def identity(ctx: CaseContext) -> Iterator[Hit]:
+    if ctx.registry is None:
+        return
     front, back = ctx.id_front, ctx.id_back
     number = front.text("id_number") if front else None
     if front is None or not number:
@@ -80,6 +96,8 @@ def identity(ctx: CaseContext) -> Iterator[Hit]:
     businesses=PURCHASE_BUSINESSES,
 )
 def housing(ctx: CaseContext) -> Iterator[Hit]:
+    if ctx.registry is None:
+        return
     contract, front = ctx.first("purchase_contract"), ctx.id_front
     number = contract.text("contract_number") if contract else None
     if contract is None or not number:
@@ -111,6 +129,8 @@ def housing(ctx: CaseContext) -> Iterator[Hit]:
     businesses=[Business.PURCHASE_WITHDRAWAL],
 )
 def tax(ctx: CaseContext) -> Iterator[Hit]:
+    if ctx.registry is None:
+        return
     contract = ctx.first("purchase_contract")
     number = contract.text("contract_number") if contract else None
     if contract is None or not number:
@@ -135,6 +155,8 @@ def tax(ctx: CaseContext) -> Iterator[Hit]:
     businesses=list(EMPLOYMENT_STATUS),
 )
 def social_security(ctx: CaseContext) -> Iterator[Hit]:
+    if ctx.registry is None:
+        return
     front = ctx.id_front
     number = front.text("id_number") if front else None
     if front is None or not number:

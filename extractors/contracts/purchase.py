@@ -65,6 +65,19 @@ def _buyers_field(buyers: list[Party]) -> Field:
 
 class PurchaseContractExtractor(DocumentExtractor):
     doc_type: ClassVar[str] = "purchase_contract"
+    fields: ClassVar[tuple[str, ...]] = (
+        "contract_number",
+        "seller_name",
+        "buyer_name",
+        "buyer_id_number",
+        "buyers",
+        "property_address",
+        "floor_area",
+        "total_price",
+        "total_price_in_words",
+        "unit_price",
+        "signing_date",
+    )
     required_fields: ClassVar[tuple[str, ...]] = ("seller_name", "buyer_name", "property_address", "total_price")
     field_groups: ClassVar[Mapping[str, tuple[str, ...]]] = {"buyers": ("buyer_name", "buyer_id_number")}
 

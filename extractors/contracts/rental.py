@@ -83,6 +83,19 @@ def _term(layout: Layout) -> tuple[Value | None, Value | None, Value | None]:
 
 class RentalAgreementExtractor(DocumentExtractor):
     doc_type: ClassVar[str] = "rental_agreement"
+    fields: ClassVar[tuple[str, ...]] = (
+        "lessor_name",
+        "lessor_id_number",
+        "lessee_name",
+        "lessee_id_number",
+        "property_address",
+        "monthly_rent",
+        "monthly_rent_in_words",
+        "lease_start",
+        "lease_end",
+        "lease_term_months",
+        "signing_date",
+    )
     required_fields: ClassVar[tuple[str, ...]] = ("lessor_name", "lessee_name", "monthly_rent", "lease_start")
 
     def score(self, pages: Sequence[OcrPage]) -> float:

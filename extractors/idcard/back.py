@@ -197,6 +197,7 @@ class _BackReader:
 
 class IdCardBackExtractor(DocumentExtractor):
     doc_type = DocType.ID_CARD_BACK.value
+    fields = ("issuing_authority", "valid_from", "valid_until")
     required_fields = ("valid_from", "valid_until")
 
     def score(self, pages: Sequence[OcrPage]) -> float:

@@ -315,6 +315,7 @@ class _FrontReader:
 
 class IdCardFrontExtractor(DocumentExtractor):
     doc_type = DocType.ID_CARD_FRONT.value
+    fields = ("name", "sex", "ethnicity", "birth_date", "address", "id_number")
     required_fields = ("name", "id_number")
 
     def score(self, pages: Sequence[OcrPage]) -> float:

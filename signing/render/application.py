@@ -6,14 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from signing.data import (
-    DOC_TYPE_NAMES_ZH,
-    FIELD_NAMES_ZH,
-    SEVERITY_NAMES_ZH,
-    ApplicationData,
-    field_value_text,
-    format_time,
-)
+from domain.fields import doc_type_label_zh, label_zh, value_with_unit_zh, warning_zh
+from signing.data import SEVERITY_NAMES_ZH, ApplicationData, field_value_text
 
 from .common import (
     Styles,
@@ -59,7 +53,7 @@ def _applicant_section(styles: Styles, data: ApplicationData, width: float) -> l
         [p("业务类型"), p(data.business_name_zh), p("业务编号"), p(data.case_id)],
         [p("申请人姓名"), p(data.applicant_name), p("公民身份号码"), p(data.applicant_id_number)],
         [p("受理网点"), p(data.branch), p("经办人"), p(data.operator)],
-        [p("受理时间"), p(format_time(data.created_at)), p("办结时间"), p(format_time(data.finalized_at))],
+        [p("受理时间"), p(data.local_time(data.created_at)), p("办结时间"), p(data.local_time(data.finalized_at))],
     ]
     table = Table(rows, colWidths=[width * 0.16, width * 0.34, width * 0.16, width * 0.34])
     table.setStyle(table_style(styles.font, header_rows=0))
@@ -73,7 +67,7 @@ def _documents_section(styles: Styles, data: ApplicationData, width: float) -> l
     if not data.documents:
         return [*out, Paragraph("（无材料）", styles.body)]
     for i, doc in enumerate(data.documents, start=1):
-        name = DOC_TYPE_NAMES_ZH.get(doc.doc_type, doc.doc_type)
+        name = doc_type_label_zh(doc.doc_type)
         pages = len(doc.pages) or len(doc.source)
         out.append(Paragraph(esc(f"{i}. {name}（{pages} 页，来源：{', '.join(doc.source)}）"), styles.body))
         head = [Paragraph(h, styles.cell_head) for h in ("字段", "识别值", "置信度", "页")]
@@ -81,8 +75,8 @@ def _documents_section(styles: Styles, data: ApplicationData, width: float) -> l
         for fname, fld in doc.fields.items():
             rows.append(
                 [
-                    Paragraph(esc(FIELD_NAMES_ZH.get(fname, fname)), styles.cell),
-                    Paragraph(esc(field_value_text(fld.value)), styles.cell),
+                    Paragraph(esc(label_zh(fname)), styles.cell),
+                    Paragraph(esc(value_with_unit_zh(fname, field_value_text(fld.value))), styles.cell),
                     Paragraph(f"{fld.confidence:.2f}", styles.cell),
                     Paragraph("—" if fld.page is None else str(fld.page + 1), styles.cell),
                 ]
@@ -93,7 +87,7 @@ def _documents_section(styles: Styles, data: ApplicationData, width: float) -> l
         table.setStyle(table_style(styles.font))
         out += [table, Spacer(1, 6)]
         if doc.warnings:
-            out.append(Paragraph(esc("提示：" + "；".join(doc.warnings)), styles.small))
+            out.append(Paragraph(esc("提示：" + "；".join(warning_zh(w) for w in doc.warnings)), styles.small))
     return out
 
 
@@ -174,7 +168,7 @@ def _signature_section(styles: Styles, data: ApplicationData, width: float) -> l
         sig: Any = image_flowable(jpeg, w, h, max_w=width * 0.35, max_h=50)
     else:
         sig = Paragraph("＿＿＿＿＿＿＿＿＿＿", styles.body)
-    when = format_time(data.finalized_at or data.created_at)
+    when = data.local_time(data.finalized_at or data.created_at)
     table = Table(
         [[Paragraph("申请人签名（电子签名）：", styles.body), sig, Paragraph(f"日期：{esc(when)}", styles.body)]],
         colWidths=[width * 0.3, width * 0.38, width * 0.32],

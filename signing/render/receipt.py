@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from domain.fields import doc_type_label_zh
 from domain.masking import mask_id_number
-from signing.data import DOC_TYPE_NAMES_ZH, ApplicationData, format_time
+from signing.data import ApplicationData
 
 from .application import DEFAULT_FONT
 from .common import Styles, build_styles, esc, image_flowable, register_cjk_font, table_style, thumbnail_jpeg
@@ -43,7 +44,7 @@ def render_receipt(data: ApplicationData, *, font_path: Path = DEFAULT_FONT) -> 
         [p("回单编号"), p(data.case_id), p("业务类型"), p(data.business_name_zh)],
         [p("申请人"), p(data.applicant_name), p("公民身份号码"), p(mask_id_number(data.applicant_id_number))],
         [p("受理网点"), p(data.branch), p("经办人"), p(data.operator)],
-        [p("受理时间"), p(format_time(data.created_at)), p("办结时间"), p(format_time(data.finalized_at))],
+        [p("受理时间"), p(data.local_time(data.created_at)), p("办结时间"), p(data.local_time(data.finalized_at))],
         [p("办理状态"), p(status), p("材料校验"), p(verdict)],
     ]
     info = Table(rows, colWidths=[w * 0.15, w * 0.35, w * 0.16, w * 0.34])
@@ -53,7 +54,7 @@ def render_receipt(data: ApplicationData, *, font_path: Path = DEFAULT_FONT) -> 
     mats = [head] + [
         [
             p(str(i)),
-            p(DOC_TYPE_NAMES_ZH.get(d.doc_type, d.doc_type)),
+            p(doc_type_label_zh(d.doc_type)),
             p(str(len(d.pages) or len(d.source))),
             p(str(len(d.fields))),
         ]

@@ -8,14 +8,25 @@ import io
 from datetime import datetime
 from pathlib import Path
 
+from signing.data import DEFAULT_TIME_ZONE, zone
+
 from .common import register_cjk_font
 
 SEAL_RED = (0.78, 0.1, 0.12)
 
 
 def render_seal(
-    *, width: float, height: float, title: str, signer: str, when: datetime, level: str, font_path: Path
+    *,
+    width: float,
+    height: float,
+    title: str,
+    signer: str,
+    when: datetime,
+    level: str,
+    font_path: Path,
+    time_zone: str = DEFAULT_TIME_ZONE,
 ) -> bytes:
+    """``when`` is shown in ``time_zone`` (the fund's), with its offset: ``2026-12-04 22:53:06 +08:00``."""
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas
 
@@ -40,7 +51,9 @@ def render_seal(
     for i, line in enumerate(simpleSplit(signer, font, 6.5, width - x - 6)[:3]):
         c.drawString(x, height - 28 - i * 8.5, line)
     c.drawString(x, 15, f"PAdES {level}")
-    c.drawString(x, 7, when.strftime("%Y-%m-%d %H:%M:%S %z"))
+    local = when.astimezone(zone(time_zone))
+    offset = local.strftime("%z")
+    c.drawString(x, 7, f"{local:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]}")
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -24,7 +24,7 @@ def make_settings(tmp: Path, database_url: str, **api: object) -> Settings:
             "var_dir": tmp,
             "storage": StorageSettings(database_url=database_url, blob_dir=tmp / "blobs"),
             "api": base.api.model_copy(update=api),
-            # The API is not what registry tests are about: registry rules then report INDETERMINATE (info).
+            # The API is not what registry tests are about: one INDETERMINATE info finding says none was asked.
             "checks": base.checks.model_copy(update={"registry": "none"}),
         }
     )

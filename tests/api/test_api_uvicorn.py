@@ -4,8 +4,10 @@ each other with one Idempotency-Key, and health checks answered while frames are
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,6 +15,8 @@ import httpx
 import pytest
 
 from api.server_process import ServerProcess
+
+HEADER_TIMEOUT_S = 2
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +36,7 @@ def server(tmp_path_factory, sample):
         "DOCINTEL_VAR_DIR": str(var),
         "DOCINTEL_CHECKS__REGISTRY_FILE": str(sample[1] / "registry.json"),
         "DOCINTEL_STORAGE__DATABASE_URL": f"sqlite:///{var / 'docintel.db'}",
+        "DOCINTEL_API__HEADER_TIMEOUT_S": str(HEADER_TIMEOUT_S),
     }
     srv = ServerProcess(env=env, log_path=var / "server.log")
     srv.start(wait_for="/readyz")
@@ -141,3 +146,37 @@ def test_health_is_answered_while_frames_are_read(http, server, sample):
     metrics = httpx.get(server.base_url + "/metrics").text
     assert 'docintel_extraction_stage_duration_seconds_count{stage="ocr"}' in metrics
     assert "docintel_ocr_queue_depth" in metrics
+
+
+def _closed_by_server(sock: socket.socket, trickle: bytes = b"") -> bool:
+    """True once the server closes the connection; a socket timeout (10x the header limit) means it never did.
+    ``trickle`` is sent one byte at a time, slowly, as a slowloris client does."""
+    for byte in trickle:
+        try:
+            sock.sendall(bytes([byte]))
+        except OSError:
+            return True
+        time.sleep(HEADER_TIMEOUT_S / 4)
+    try:
+        return sock.recv(1024) == b""
+    except ConnectionResetError:
+        return True
+
+
+def test_clients_that_send_headers_too_slowly_are_cut_off(server):
+    """Slowloris: partial headers, no bytes at all, or headers trickled in, each hold a connection for at most the
+    header timeout; a complete request on the same server is answered as usual."""
+    address = ("127.0.0.1", server.port)
+    with socket.create_connection(address, timeout=10 * HEADER_TIMEOUT_S) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # never ends its headers
+        assert _closed_by_server(sock)
+    with socket.create_connection(address, timeout=10 * HEADER_TIMEOUT_S) as sock:
+        assert _closed_by_server(sock)  # connects and says nothing
+    with socket.create_connection(address, timeout=10 * HEADER_TIMEOUT_S) as sock:
+        assert _closed_by_server(sock, trickle=b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 40)
+    with socket.create_connection(address, timeout=10 * HEADER_TIMEOUT_S) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200")

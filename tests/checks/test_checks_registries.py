@@ -61,15 +61,23 @@ def test_bad_registry_file_fails_at_start_up(tmp_path, content):
     path = tmp_path / "r.json"
     path.write_text(content)
     with pytest.raises(ConfigError):
-        registry_from_settings(ChecksSettings(registry_file=path))
+        registry_from_settings(ChecksSettings(registry="local", registry_file=path))
     with pytest.raises(ConfigError):
-        registry_from_settings(ChecksSettings(registry_file=tmp_path / "missing.json"))
+        registry_from_settings(ChecksSettings(registry="local", registry_file=tmp_path / "missing.json"))
 
 
-def test_http_needs_a_url():
+def test_http_needs_a_url_and_local_a_file():
     with pytest.raises(ConfigError):
         registry_from_settings(ChecksSettings(registry="http"))
+    with pytest.raises(ConfigError):
+        registry_from_settings(ChecksSettings(registry="local"))
     assert registry_from_settings(ChecksSettings(registry="none")) is None
+
+
+def test_no_registry_is_the_default():
+    """Out of the box nothing is consulted: the sample registry is never mistaken for a real one."""
+    assert ChecksSettings().registry == "none"
+    assert configured_registry(ChecksSettings()) is None
 
 
 def test_committed_sample_registry_is_current(project_root):
@@ -77,9 +85,10 @@ def test_committed_sample_registry_is_current(project_root):
     from samples.generator.registry import registry_document
     from samples.generator.registry_file import committed_records
 
-    registry = configured_registry(ChecksSettings())
+    sample = ChecksSettings(registry="local", registry_file=project_root / "samples/registry/registry.json")
+    registry = configured_registry(sample)
     assert isinstance(registry, LocalRegistry)
-    assert configured_registry(ChecksSettings()) is registry  # read once per process
+    assert configured_registry(sample.model_copy()) is registry  # read once per process
     committed = json.loads((project_root / "samples/registry/registry.json").read_text(encoding="utf-8"))
     expected = registry_document(committed_records(project_root / "samples"))
     assert committed == expected, "stale: run `python -m samples.generator registry`"
@@ -105,6 +114,21 @@ def test_http_adapter_against_a_local_server(case):
         assert v.outcome == Outcome.UNAVAILABLE and "401" in v.detail
         assert server.requests_seen == seen + 1
         unauthorised.close()
+
+
+def test_no_registry_means_one_info_finding_and_no_registry_verdict(case):
+    """Without a registry the registry checks are not run: an applicant who is in no registry is not reported as
+    unknown, and the report says in one info finding that nothing was checked against the outside systems."""
+    stranger = LocalRegistry({})  # a configured registry that knows nobody: the unknown person is an error
+    assert {"registry.identity", "registry.housing"} <= rules_of(case.run(registry=stranger), "error")
+    report = case.run(registry=None)
+    registry_findings = [f for f in report.findings if f.rule.startswith("registry.")]
+    assert [(f.rule, f.severity, f.message) for f in registry_findings] == [
+        ("registry.configured", Severity.INFO, "未配置外部核验：未与公安/民政/房产/税务/社保系统核对")
+    ]
+    assert registry_findings[0].to_dict()["indication"] == "INDETERMINATE"
+    assert report.passed
+    assert "registry.configured" not in {f.rule for f in case.run().findings}
 
 
 def _free_port() -> int:

@@ -191,7 +191,8 @@ def _id(p: Planted) -> str:
 
 
 def test_every_rule_has_a_planted_case():
-    assert {r.id for r in RULES} <= {p.rule for p in PLANTED}
+    # registry.configured reports an absence, not a problem: test_checks_registries.py covers it.
+    assert {r.id for r in RULES} - {"registry.configured"} <= {p.rule for p in PLANTED}
 
 
 @pytest.mark.parametrize("business", [b.value for b in Business])

@@ -54,6 +54,33 @@ def test_three_document_case_end_to_end(case_dir):
     assert sample.applicant.id_number not in proc.stderr  # logs mask personal data
 
 
+def test_person_in_no_registry_passes_when_no_registry_is_configured(tmp_path, project_root):
+    """A fresh install consults no registry: a real applicant (here a generated one who is in no registry) whose
+    documents agree passes, and the report says once that the outside systems were not consulted."""
+    sample = make_case(4242, business="purchase_withdrawal", contract_form="text_pdf")
+    sample_registry = (project_root / "samples" / "registry" / "registry.json").read_text(encoding="utf-8")
+    assert sample.applicant.id_number not in sample_registry
+    paths = write_case(sample, tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCINTEL_CHECKS__")}
+    args = ["check", "--business", "purchase_withdrawal", "--business-date", sample.business_date.isoformat()]
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli.main", *args, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    body = json.loads(proc.stdout)
+    assert [d["doc_type"] for d in body["documents"]] == ["id_card_front", "id_card_back", "purchase_contract"]
+    assert [f for f in body["findings"] if f["severity"] == "error"] == []
+    registry = [f for f in body["findings"] if f["rule"].startswith("registry.")]
+    assert [(f["rule"], f["severity"], f["message"]) for f in registry] == [
+        ("registry.configured", "info", "未配置外部核验：未与公安/民政/房产/税务/社保系统核对")
+    ]
+    assert body["passed"] is True
+
+
 def test_missing_business_date_means_today(case_dir, capsys, monkeypatch):
     from config.settings import get_settings
 

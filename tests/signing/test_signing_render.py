@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 
 import pytest
 
 from signing.data import ApplicationData
 from signing.render import render_application, render_receipt
+from signing.render.application import DEFAULT_FONT
 from signing.render.common import canonical_json, sha256_hex
 from signing.render.pdfa_check import pdfa3b_problems
 
@@ -124,3 +126,74 @@ def test_qr_code_decodes_to_case_id_and_attachment_hash(application_pdf: bytes, 
     assert qr["case"] == json.loads(_attachment(application_pdf))["case_id"]
     assert qr["sha256"] == sha256_hex(_attachment(application_pdf))
     assert qr["doc"] == "application"
+
+
+def _plumbed_text(pdf: bytes) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return "\n".join(page.extract_text() or "" for page in doc.pages)
+
+
+def _contract_case(demo_data: ApplicationData, project_root) -> ApplicationData:
+    """The demo case plus a purchase contract with every field the extractor emits, and warnings as extractors
+    write them (English field names in them), finalised at 14:53:06 UTC."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from domain.models import ExtractedDocument, Field
+
+    line = (project_root / "samples/contracts/truth.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    truth = json.loads(line)["truth"]
+    contract = ExtractedDocument(
+        "purchase_contract",
+        {k: Field(name=k, value=v, confidence=0.95, page=0) for k, v in truth.items()},
+        ("contract.pdf",),
+        warnings=(
+            "purchase_contract: not found: lease_start",
+            "buyers[1].id_number: fails the GB 11643 check (check digit); left as read / 公民身份号码校验未通过，请人工核对",
+        ),
+    )
+    return replace(
+        demo_data,
+        documents=(*demo_data.documents, contract),
+        created_at=datetime(2026, 12, 4, 14, 46, 54, tzinfo=UTC),
+        finalized_at=datetime(2026, 12, 4, 14, 53, 6, tzinfo=UTC),
+    )
+
+
+def test_application_names_every_field_in_chinese_and_prints_the_funds_time(demo_data, project_root) -> None:
+    from domain.fields import DOC_TYPE_LABELS_ZH, FIELD_LABELS_ZH
+
+    data = _contract_case(demo_data, project_root)
+    assert set(data.documents[-1].fields) >= {"total_price_in_words", "unit_price", "buyers"}
+    for pdf in (render_application(data), render_receipt(data)):
+        text = _plumbed_text(pdf)
+        assert "2026-12-04 22:53:06 (UTC+08:00)" in text and "2026-12-04 22:46:54 (UTC+08:00)" in text
+        assert "UTC+00:00" not in text and "14:53:06" not in text
+        # No field or document-type name in English; rule ids (``amounts.unit_price``) are codes, like the case id.
+        english = [n for n in [*FIELD_LABELS_ZH, *DOC_TYPE_LABELS_ZH] if re.search(rf"(?<![\w.]){n}(?![\w.\[])", text)]
+        assert english == []
+    text = _plumbed_text(render_application(data))
+    for label in ("总价款（大写）", "单价", "有效期限起始日期", "购房合同", "元/平方米", "买受人证件号码"):
+        assert label in text.replace("\n", ""), label
+    # Another fund, another zone; an unknown zone fails before rendering.
+    from dataclasses import replace
+
+    from domain.errors import InputError
+
+    assert "2026-12-04 14:53:06 (UTC+00:00)" in _plumbed_text(render_receipt(replace(data, time_zone="UTC")))
+    with pytest.raises(InputError):
+        replace(data, time_zone="Mars/Olympus_Mons")
+
+
+def test_seal_shows_the_signing_time_in_the_funds_zone() -> None:
+    from datetime import UTC, datetime
+
+    from signing.render.seal import render_seal
+
+    when = datetime(2026, 12, 4, 14, 53, 6, tzinfo=UTC)
+    seal = render_seal(
+        width=170, height=76, title="电子签章", signer="Test", when=when, level="B-B", font_path=DEFAULT_FONT
+    )
+    assert "2026-12-04 22:53:06 +08:00" in _plumbed_text(seal)
