@@ -58,8 +58,11 @@ def _inflated_size(data: bytes, start: int, end: int, cap: int) -> int:
         while pos < end and not d.eof:
             total += len(d.decompress(data[pos : min(pos + _CHUNK, end)], _OUT_STEP))
             pos += _CHUNK
-            while d.unconsumed_tail and total <= cap:
-                total += len(d.decompress(d.unconsumed_tail, _OUT_STEP))
+            while d.unconsumed_tail and not d.eof and total <= cap:
+                out = len(d.decompress(d.unconsumed_tail, _OUT_STEP))
+                if not out:
+                    break
+                total += out
             if total > cap:
                 break
     except zlib.error:
