@@ -45,7 +45,11 @@ def assert_clean_refusal(proc: subprocess.CompletedProcess, code: str) -> None:
 
 @pytest.mark.parametrize(
     "content,code",
-    [(b"", "empty_file"), (b"hello, this is not a document\n", "unsupported_file_type"), (b"\xff\xd8\xff", "corrupt_file")],
+    [
+        (b"", "empty_file"),
+        (b"hello, this is not a document\n", "unsupported_file_type"),
+        (b"\xff\xd8\xff", "corrupt_file"),
+    ],
 )
 def test_extract_refuses_bad_files_before_loading_models(tmp_path: Path, content: bytes, code: str) -> None:
     path = tmp_path / "input.jpg"
