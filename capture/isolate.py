@@ -38,7 +38,8 @@ _MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Budget:
-    """What one file may cost: address space of the child, its CPU seconds, and wall seconds."""
+    """What one file may cost: address space the child may add to what it starts with, its CPU seconds, and
+    wall seconds."""
 
     memory_bytes: int
     cpu_s: int
@@ -55,9 +56,21 @@ def _get_context() -> multiprocessing.context.BaseContext:
         return _context
 
 
+def _address_space_now() -> int:
+    """Bytes mapped by this process (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _limit_self(budget: Budget) -> None:
+    # The budget is what reading may add: the reader libraries themselves map ~430 MB (OpenCV, NumPy's BLAS)
+    # before the first byte is read, and that does not grow with the file.
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    mem = budget.memory_bytes if hard == resource.RLIM_INFINITY else min(budget.memory_bytes, hard)
+    mem = _address_space_now() + budget.memory_bytes
+    mem = mem if hard == resource.RLIM_INFINITY else min(mem, hard)
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
     cpu = budget.cpu_s if cpu_hard == resource.RLIM_INFINITY else min(budget.cpu_s, cpu_hard)
@@ -73,7 +86,9 @@ def _child(conn: Connection, fn: Callable[..., Any], args: tuple, budget: Budget
         outcome: tuple[str, Any] = ("ok", fn(*args))
     except DocintelError as exc:
         outcome = ("error", (type(exc), exc.message, exc.message_zh, exc.detail))
-    except MemoryError:
+    except (MemoryError, SystemError):
+        # Under RLIMIT_AS a C extension that fails to allocate often surfaces as SystemError rather than
+        # MemoryError; neither is something a file's bytes say about themselves.
         outcome = ("memory", None)
     except RecursionError:
         outcome = ("crash", "nesting too deep (RecursionError)")

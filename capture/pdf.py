@@ -189,8 +189,8 @@ def read_text_layers(data: bytes, n_pages: int, settings: CaptureSettings) -> li
                     )
                 result.append(words_to_lines(words) if usable else None)
                 page.close()
-    except DocintelError:
-        raise
+    except (DocintelError, MemoryError, SystemError):
+        raise  # out of memory is the reader's budget spent (capture/isolate.py), not a damaged file
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
         raise _corrupt(f"its text layer is malformed ({type(exc).__name__})") from None
     except Exception as exc:

@@ -51,7 +51,9 @@ class CaptureSettings(BaseModel):
     isolation: Literal["process", "none"] = Field(
         "process", description="read PDFs and TIFFs in a limited child process (none: in-process, trusted input only)"
     )
-    isolate_memory_mb: int = Field(2048, ge=256, description="address space (RLIMIT_AS) of the child reading one file")
+    isolate_memory_mb: int = Field(
+        2048, ge=256, description="address space (RLIMIT_AS) the child reading one file may add to its ~430 MB start"
+    )
     isolate_cpu_s: int = Field(45, ge=1, description="CPU seconds (RLIMIT_CPU) of the child reading one file")
     isolate_wall_s: float = Field(55.0, gt=0, description="wall seconds before the child reading one file is killed")
     pdf_max_objects: int = Field(200_000, ge=100, description="most objects in one PDF")

@@ -1,6 +1,8 @@
 """Hard bounds on reading untrusted files: a child process per PDF/TIFF with its own address-space, CPU and
 wall-time limits, killed when over budget; and inflated-size and object-count limits measured from the raw
-bytes before any parser runs. Bombs are generated here (tests/capture/pdf_bombs.py), a few KB each."""
+bytes before any parser runs. Bombs are generated here (tests/capture/pdf_bombs.py), a few KB each. A real bomb
+that only the child's address space stops (rectangles, ~30 s to fill it) runs end to end once through the CLI
+(tests/cli/test_cli_bad_input.py) and once through the API (tests/api/test_api_hostile_pdf.py)."""
 
 from __future__ import annotations
 
@@ -70,19 +72,6 @@ def test_a_content_stream_bomb_is_refused_from_its_bytes() -> None:
         load_pages(bomb, "bomb.pdf", SETTINGS)
     assert err.value.detail["reason"] == "pdf_inflated_size"
     assert rss_mb() - before < 100
-
-
-def test_a_bomb_under_the_stream_budget_is_held_by_the_childs_memory_limit() -> None:
-    """Three MB of ``0 0 1 1 re f`` (a 5 KB file) made pdfplumber build a million rectangles, ~1 GB before
-    this change; a child limited to 384 MB is stopped, and this process does not grow."""
-    bomb = content_bomb(3, operands=b"0 0 1 1 re f ")
-    settings = CaptureSettings(isolate_memory_mb=384, isolate_wall_s=120, isolate_cpu_s=120)
-    before = rss_mb()
-    with pytest.raises(TooComplex) as err:
-        load_pages(bomb, "rects.pdf", settings)
-    assert err.value.detail["reason"].startswith("memory")
-    assert rss_mb() - before < 100
-    assert no_children_left()
 
 
 def test_measure_counts_streams_by_kind_and_objects() -> None:

@@ -75,5 +75,5 @@ def test_a_bomb_the_byte_scan_lets_through_is_stopped_by_the_child_under_4_gb(tm
     address space (lowered here so the test is quick) and the CLI says so."""
     path = tmp_path / "rects.pdf"
     path.write_bytes(content_bomb(3, operands=b"0 0 1 1 re f "))
-    proc = docintel("extract", str(path), limit_as=4 * GB, env={"DOCINTEL_CAPTURE__ISOLATE_MEMORY_MB": "384"})
+    proc = docintel("extract", str(path), limit_as=4 * GB, env={"DOCINTEL_CAPTURE__ISOLATE_MEMORY_MB": "256"})
     assert_clean_refusal(proc, "too_complex")
