@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import signal
@@ -44,6 +45,21 @@ class Budget:
     memory_bytes: int
     cpu_s: int
     wall_s: float
+
+
+def _forget_fork_server() -> None:
+    """In a process forked from one that started the fork server (a Celery prefork pool process), the server is
+    not its child: multiprocessing would ``waitpid`` on it and fail. Such a process starts its own on first use."""
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    if server is not None and getattr(server, "_forkserver_pid", None) is not None:
+        server._forkserver_pid = None
+        server._forkserver_address = None
+        server._forkserver_alive_fd = None
+        server._inherited_fds = None
+        server._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_fork_server)
 
 
 def _get_context() -> multiprocessing.context.BaseContext:

@@ -104,3 +104,24 @@ def test_structural_bombs_end_cleanly(build, error) -> None:
     else:
         with pytest.raises(error):
             load_pages(data, "bomb.pdf", SETTINGS)
+
+
+def test_a_process_forked_after_the_fork_server_started_reads_too() -> None:
+    """A Celery prefork pool process is forked from a main process that may already run a fork server; it
+    must start its own rather than wait on one that is not its child."""
+    import os
+
+    run_isolated(sorted, ([2, 1],), Budget(512 * MB, 10, 30))  # the fork server is running now
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the forked child reports through the pipe
+        try:
+            ok = run_isolated(sorted, ([4, 3],), Budget(512 * MB, 10, 30)) == [3, 4]
+        except BaseException:
+            ok = False
+        os.write(writer, b"1" if ok else b"0")
+        os._exit(0)
+    os.close(writer)
+    answer = os.read(reader, 1)
+    os.waitpid(pid, 0)
+    assert answer == b"1"
