@@ -149,8 +149,10 @@ def run_isolated(fn: Callable[..., T], args: tuple, budget: Budget, *, what: str
             outcome = ("wall", None)
     finally:
         reader.close()
+        if outcome is None:
+            proc.join(2)  # it closed the pipe without an answer: let it end, to read how it ended
         if outcome is None or outcome[0] == "wall":
-            proc.kill()  # over its wall time, or dying: never left running
+            proc.kill()  # over its wall time, or not ending: never left running
         proc.join(5)
         if proc.exitcode is None:
             proc.kill()
@@ -165,7 +167,11 @@ def run_isolated(fn: Callable[..., T], args: tuple, budget: Budget, *, what: str
         return payload
     if kind == "error":
         cls, message, message_zh, detail = payload
-        raise cls(message, message_zh=message_zh, **detail)
+        try:
+            error = cls(message, message_zh=message_zh, **detail)
+        except TypeError:  # an error class with a constructor of its own
+            error = CorruptFile(message, message_zh=message_zh, **detail)
+        raise error
     log.warning("isolated %s: %s after %.1f s (%s)", what, kind, elapsed, payload)
     if kind == "memory":
         raise _over_budget("memory", budget)
