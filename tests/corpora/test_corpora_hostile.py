@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ROOT / "tests" / "corpora" / "hostile"
-FILES = sorted(p for p in HOSTILE.iterdir() if p.name != "README.md")
+FILES = sorted(p for p in HOSTILE.iterdir() if p.name != "README.md" and not p.name.startswith("."))
 ERROR_LINE = re.compile(r"^docintel: error: (?P<path>\S+): (?P<code>[a-z_]+): ")
 # What a hostile file may be refused as: input errors only (exit 2, HTTP 4xx).
 INPUT_CODES = {
