@@ -12,6 +12,7 @@ domain error: a ``DocintelError`` raised there is rebuilt here; memory, CPU or w
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import multiprocessing.forkserver
@@ -20,7 +21,7 @@ import resource
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -129,14 +130,32 @@ def _over_budget(what: str, budget: Budget) -> TooComplex:
     )
 
 
+@contextlib.contextmanager
+def _as_plain_parent() -> Iterator[None]:
+    """Lets a Celery pool process start the child. Billiard marks its pool processes daemonic, which
+    multiprocessing refuses to give children (a daemon is ended without joining them: this child is always
+    joined or killed before ``run_isolated`` returns), and gives them an authkey of its own type that
+    multiprocessing's pickler refuses. Both are set back as they were once the child has started."""
+    config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+    saved = {k: config[k] for k in ("daemon", "authkey") if k in config}
+    config.pop("daemon", None)
+    if "authkey" in saved and type(saved["authkey"]) is not multiprocessing.process.AuthenticationString:
+        config["authkey"] = multiprocessing.process.AuthenticationString(bytes(saved["authkey"]))
+    try:
+        yield
+    finally:
+        config.update(saved)
+
+
 def run_isolated(fn: Callable[..., T], args: tuple, budget: Budget, *, what: str = "file") -> T:
     """``fn(*args)`` in a limited child process. ``fn`` and ``args`` must be picklable (a module-level
     function); the result comes back pickled."""
     ctx = _get_context()
     reader, writer = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(writer, fn, args, budget), daemon=True, name=f"docintel-{what}")
     t0 = time.monotonic()
-    proc.start()
+    with _as_plain_parent():
+        proc = ctx.Process(target=_child, args=(writer, fn, args, budget), daemon=True, name=f"docintel-{what}")
+        proc.start()
     writer.close()
     outcome: tuple[str, Any] | None = None
     try:

@@ -125,3 +125,32 @@ def test_a_process_forked_after_the_fork_server_started_reads_too() -> None:
     answer = os.read(reader, 1)
     os.waitpid(pid, 0)
     assert answer == b"1"
+
+
+def _pages_of_a_sample_pdf(conn) -> None:  # runs in a billiard (Celery pool) process
+    from pathlib import Path
+
+    try:
+        data = (
+            Path(__file__).resolve().parents[2]
+            / "samples"
+            / "contracts"
+            / "rental_agreement_city_template_text_pdf.pdf"
+        ).read_bytes()
+        conn.send(len(load_pages(data, "contract.pdf", SETTINGS)))
+    except BaseException as exc:
+        conn.send(f"{type(exc).__name__}: {exc}")
+
+
+def test_a_celery_pool_process_reads_pdfs_in_a_child_too() -> None:
+    """Billiard's pool processes are daemonic and carry an authkey of billiard's type; the reader child starts
+    from them all the same (an AssertionError, then a TypeError, failed every PDF of a package before)."""
+    import billiard
+
+    parent, child = billiard.Pipe(duplex=False)
+    proc = billiard.Process(target=_pages_of_a_sample_pdf, args=(child,), daemon=True)
+    proc.start()
+    assert parent.poll(120)
+    answer = parent.recv()
+    proc.join(10)
+    assert answer == 4, answer
