@@ -4,14 +4,17 @@ and nothing is ever written to disk (members are read into memory, bounded, and 
 Refused, each with its own reason code (``UnsafeArchive.detail["reason"]``) and a message naming the entry:
 absolute paths, ``..`` components (zip-slip), symlinks and other special files (from ``external_attr``), encrypted
 entries, unsupported compression, nested archives (by name, then by content), too many files, an entry or the
-whole archive too large once inflated, a compression ratio typical of zip bombs, duplicate names (compared the way
-a case-insensitive file system would), unreadable names. Operating-system litter (``__MACOSX/``, ``.DS_Store``,
+whole archive too large once inflated, a compression ratio typical of zip bombs (per entry, and for the whole
+archive against its size), entries whose data overlap (the "quoted overlap" bomb: entries sharing compressed data,
+each small and under the per-entry ratio), duplicate names (compared the way a case-insensitive file system
+would), unreadable names. Operating-system litter (``__MACOSX/``, ``.DS_Store``,
 ``Thumbs.db``) is skipped, after the same checks.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import lzma
 import re
 import stat
@@ -43,6 +46,10 @@ _PEEK_BYTES = 512
 # Small entries cannot hurt whatever their ratio (a page of blank text compresses 1000:1); the ratio is judged
 # only above this size.
 RATIO_FLOOR_BYTES = 1024 * 1024
+# The archive as a whole is judged by its ratio only once it inflates past this (a few pages of text or blank
+# scans compress well; overlapping-entry bombs inflate to hundreds of MB).
+TOTAL_RATIO_FLOOR_BYTES = 32 * 1024 * 1024
+_LOCAL_HEADER_BYTES = 30  # fixed part of a local file header, before its name and extra field
 
 
 @dataclass(frozen=True)
@@ -209,6 +216,8 @@ def inspect_zip(data: bytes, limits: ArchiveLimits) -> ArchiveIndex:
         raise CorruptFile(f"the zip archive cannot be read: {exc}", message_zh="压缩包已损坏或格式不符") from None
     with zf:
         infos = zf.infolist()
+        start_dir = getattr(zf, "start_dir", None)
+    _check_overlap(infos, start_dir)
     entries: list[ArchiveEntry] = []
     skipped: list[str] = []
     seen: dict[str, str] = {}
@@ -244,7 +253,39 @@ def inspect_zip(data: bytes, limits: ArchiveLimits) -> ArchiveIndex:
             )
     if not entries:
         raise _unsafe("empty", "the archive holds no files", "压缩包内没有文件")
+    if total > TOTAL_RATIO_FLOOR_BYTES and total > limits.max_ratio * len(data):
+        raise _unsafe(
+            "total_compression_ratio",
+            f"the archive of {len(data)} bytes inflates to {total} bytes, "
+            f"over {limits.max_ratio:.0f} times its size: a zip bomb",
+            "压缩包解压后总大小与压缩包大小之比异常（疑似压缩炸弹）",
+        )
     return ArchiveIndex(tuple(entries), tuple(skipped))
+
+
+def _check_overlap(infos: list[zipfile.ZipInfo], start_dir: int | None) -> None:
+    """Every entry's local header and data must lie before the next entry's header and before the central
+    directory. Counted without the name and extra field (a lower bound), so a genuine archive never trips it."""
+    spans = sorted(
+        ((info.header_offset, info.header_offset + _LOCAL_HEADER_BYTES + info.compress_size, info) for info in infos),
+        key=lambda span: span[:2],
+    )
+    for (_, end, info), (next_start, _, other) in itertools.pairwise(spans):
+        if end > next_start:
+            raise _unsafe(
+                "overlapping_entries",
+                f"entries {info.filename!r} and {other.filename!r} overlap in the archive (shared compressed data: "
+                "a zip bomb)",
+                f"压缩包内文件 {info.filename} 与 {other.filename} 的数据相互重叠（疑似压缩炸弹）",
+                info.filename,
+            )
+    if spans and start_dir is not None and spans[-1][1] > start_dir:
+        raise _unsafe(
+            "overlapping_entries",
+            f"entry {spans[-1][2].filename!r} runs into the archive's central directory",
+            f"压缩包内文件 {spans[-1][2].filename} 的数据越过了目录区",
+            spans[-1][2].filename,
+        )
 
 
 def _read(zf: zipfile.ZipFile, entry: ArchiveEntry, limit: int | None = None) -> bytes:

@@ -4,7 +4,10 @@ the list of what was done to it.
 Camera frames: every document on the desk is found (capture/locate.py), warped to an upright rectangle
 of its real shape (an ID card 85.6 × 54 mm, an A4 page 210 × 297 mm) at a size that gives OCR enough
 pixels and no more, and turned the right way up. Two cards side by side (front and back) give two pages.
-When no document stands out, the whole frame goes on with a ``no_document_found`` warning.
+When no document stands out, the whole frame goes on with a ``no_document_found`` warning; when an outline
+was found but no rectangle can be warped from it (corners collinear or far off the frame, a side of a few
+pixels), or any geometric step fails on it, the whole frame goes on with a ``bad_outline`` warning: capture
+never raises on a decoded frame.
 
 Scans (rasterised PDF pages): no desk, so no localisation; a small skew is straightened, the page
 turned upright, and framing problems (cut off, too small) are not judged.
@@ -14,6 +17,8 @@ turned upright, and framing problems (cut off, too small) are not judged.
 """
 
 from __future__ import annotations
+
+import logging
 
 import cv2
 import imagehash
@@ -25,7 +30,9 @@ from capture.geometry import (
     A4_MM,
     ID_CARD_ASPECT,
     ID_CARD_MM,
+    DegenerateQuad,
     DocShape,
+    check_quad,
     measured_size,
     quad_area,
     shape_of,
@@ -34,11 +41,16 @@ from capture.geometry import (
 )
 from capture.locate import Detection, find_documents
 from capture.outline import on_border
-from capture.quality import Framing, assess
+from capture.quality import Framing, assess, issue
 from config.settings import CaptureSettings
-from domain.models import Page
+from domain.models import Page, QualityReport
+
+log = logging.getLogger(__name__)
 
 _MIN_SIDE_PX = 64
+# What a geometric step (OpenCV, numpy arithmetic) raises on a shape it cannot handle; capture turns each into
+# the whole-frame fallback rather than losing the frame.
+_GEOMETRY_ERRORS = (DegenerateQuad, cv2.error, ValueError, ArithmeticError, IndexError)
 _ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
@@ -190,22 +202,63 @@ def _deskew(image: np.ndarray, angle_deg: float) -> np.ndarray:
     return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
+def _fallback(page: Page, why: str) -> Page:
+    """The whole frame with a ``bad_outline`` warning, when the document found on it cannot be warped."""
+    log.warning("capture: %s: %s; the whole frame is read instead", page.source, why)
+    try:
+        whole = _whole_page(page, scan=False)
+        report = whole.quality
+    except _GEOMETRY_ERRORS as exc:  # a frame even the whole-page steps cannot handle goes on as it is
+        log.warning("capture: %s: the whole frame cannot be straightened either (%s)", page.source, exc)
+        whole, report = page, QualityReport(issues=(), metrics={})
+    warned = QualityReport(issues=(issue("bad_outline", "other", None, False), *report.issues), metrics=report.metrics)
+    return whole.with_(quality=warned)
+
+
 def prepare_frame(page: Page, settings: CaptureSettings) -> list[Page]:
     """Upright, cropped pages from one decoded page: one per document found in a camera frame (two cards
-    side by side give two), or the page itself straightened (scans, frames with no document found)."""
+    side by side give two), or the page itself straightened (scans, frames with no document found). Never
+    raises on a decoded image: a step that fails gives the whole frame with a ``bad_outline`` warning."""
     del settings  # sizes are fixed by what OCR needs, not by upload limits
     if page.image is None:
         return [page]
+    if page.image.ndim != 3 or page.image.shape[2] != 3 or min(page.image.shape[:2]) < 1:
+        return [_fallback(page, f"not a BGR image (shape {page.image.shape})")]
     if page.origin == "scan":
-        return [_whole_page(page, scan=True)]
+        try:
+            return [_whole_page(page, scan=True)]
+        except _GEOMETRY_ERRORS as exc:
+            return [_fallback(page, f"the scan cannot be straightened ({type(exc).__name__}: {exc})")]
     # A sliver or a thumbnail has no desk to find a document on.
     too_thin = min(page.image.shape[:2]) < _MIN_SIDE_PX
-    detections = [] if too_thin else find_documents(page.image)
+    try:
+        detections = [] if too_thin else find_documents(page.image)
+    except _GEOMETRY_ERRORS as exc:
+        return [_fallback(page, f"finding the document failed ({type(exc).__name__}: {exc})")]
     if not detections:
-        return [_whole_page(page, scan=False)]
+        try:
+            return [_whole_page(page, scan=False)]
+        except _GEOMETRY_ERRORS as exc:
+            return [_fallback(page, f"the frame cannot be straightened ({type(exc).__name__}: {exc})")]
+    return crop_documents(page, detections)
+
+
+def crop_documents(page: Page, detections: list[Detection]) -> list[Page]:
+    """One upright, cropped page per detection, in reading order; the whole frame with a ``bad_outline``
+    warning when any outline cannot be warped."""
+    assert page.image is not None
     if len(detections) > 1:
         # Reading order: left to right for documents side by side, top to bottom for a stack.
         centres = np.array([d.quad.mean(axis=0) for d in detections])
         axis = 0 if np.ptp(centres[:, 0]) >= np.ptp(centres[:, 1]) else 1
         detections = [detections[i] for i in np.argsort(centres[:, axis], kind="stable")]
-    return [_cropped_page(page, det, i) for i, det in enumerate(detections)]
+    fh, fw = page.image.shape[:2]
+    pages: list[Page] = []
+    for i, det in enumerate(detections):
+        try:
+            check_quad(det.quad, fw, fh)
+            pages.append(_cropped_page(page, det, i))
+        except _GEOMETRY_ERRORS as exc:
+            # One unusable outline makes the split doubtful too: read the frame as a whole.
+            return [_fallback(page, f"document outline {i + 1} is unusable ({type(exc).__name__}: {exc})")]
+    return pages

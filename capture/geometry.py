@@ -21,6 +21,14 @@ A4_ASPECT = A4_MM[0] / A4_MM[1]  # 1.414
 ID_CARD_WIDTH_PX = 720
 PAGE_MAX_LONG_PX = 2339  # A4 at 200 dpi: plenty for 10.5 pt text
 OTHER_MAX_LONG_PX = 2000
+# Nothing narrower is worth warping: a side this short holds no readable text.
+MIN_SIDE_PX = 16
+# Two sides meeting at a corner must turn by at least this much (sine of ~3°), or the corners are collinear.
+_MIN_CORNER_SINE = 0.05
+
+
+class DegenerateQuad(ValueError):
+    """Four points no rectangle can be warped from: not finite, collinear, crossed, tiny or far off the frame."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,35 @@ def side_lengths(quad: np.ndarray) -> tuple[float, float, float, float]:
 
 def quad_area(quad: np.ndarray) -> float:
     return float(abs(cv2.contourArea(np.asarray(quad, np.float32).reshape(-1, 1, 2))))
+
+
+def check_quad(quad: np.ndarray, frame_w: int, frame_h: int) -> np.ndarray:
+    """The quad as (4, 2) float32 when a perspective warp of it means something; DegenerateQuad otherwise.
+
+    A corner may lie beyond the frame (placed from the sides in view when the document is cut off), but not
+    more than a frame's width or height away; every side must be at least MIN_SIDE_PX long; and the corners
+    must turn the same way by more than a few degrees (convex, not collinear, not crossed)."""
+    q = np.asarray(quad, np.float64)
+    if q.shape != (4, 2) or not np.all(np.isfinite(q)):
+        raise DegenerateQuad(f"not four finite points: shape {q.shape}")
+    if frame_w < 1 or frame_h < 1:
+        raise DegenerateQuad(f"empty frame {frame_w}x{frame_h}")
+    if (
+        np.any(q[:, 0] < -frame_w)
+        or np.any(q[:, 0] > 2 * frame_w)
+        or np.any(q[:, 1] < -frame_h)
+        or np.any(q[:, 1] > 2 * frame_h)
+    ):
+        raise DegenerateQuad("a corner lies more than a frame away from the frame")
+    edges = np.roll(q, -1, axis=0) - q
+    lengths = np.linalg.norm(edges, axis=1)
+    if lengths.min() < MIN_SIDE_PX:
+        raise DegenerateQuad(f"a side is {lengths.min():.1f} px long")
+    nxt = np.roll(edges, -1, axis=0)
+    sines = (edges[:, 0] * nxt[:, 1] - edges[:, 1] * nxt[:, 0]) / (lengths * np.roll(lengths, -1))
+    if not (np.all(sines > _MIN_CORNER_SINE) or np.all(sines < -_MIN_CORNER_SINE)):
+        raise DegenerateQuad("the corners are collinear, crossed or not convex")
+    return q.astype(np.float32)
 
 
 def measured_size(quad: np.ndarray) -> tuple[float, float]:
@@ -127,27 +164,35 @@ def shape_of(quad: np.ndarray, *, line_share: float | None = None) -> DocShape:
     else:
         scale = min(1.0, OTHER_MAX_LONG_PX / max(long_side, 1.0))
         out_long, out_short = round(long_side * scale), round(long_side * scale / ratio)
+    # A sliver of a quad ("other" with an extreme ratio) still gives a warpable size.
+    out_long, out_short = max(out_long, MIN_SIDE_PX), max(out_short, MIN_SIDE_PX)
     if landscape:
         return DocShape(kind, out_long, out_short, aspect)
     return DocShape(kind, out_short, out_long, aspect)
 
 
 def warp(image: np.ndarray, quad: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """The quad's content as an upright ``size`` (w, h) rectangle."""
-    w, h = size
+    """The quad's content as an upright ``size`` (w, h) rectangle. DegenerateQuad for a size under one pixel
+    or a quad with no area (a perspective transform of it does not exist)."""
+    w, h = int(size[0]), int(size[1])
+    if w < 1 or h < 1:
+        raise DegenerateQuad(f"output size {w}x{h}")
     quad = np.asarray(quad, np.float32)
+    if quad.shape != (4, 2) or not np.all(np.isfinite(quad)) or quad_area(quad) < 1.0:
+        raise DegenerateQuad("the quad has no area")
     src_w, src_h = measured_size(quad)
     shrink = min(src_w / w, src_h / h)
-    if shrink > 1.6:
+    ih, iw = image.shape[:2]
+    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1 + 1, iw), min(y1 + 1, ih)
+    if shrink > 1.6 and x1 - x0 >= 2 and y1 - y0 >= 2:
         # warpPerspective samples bilinearly: shrinking much aliases text strokes into noise. Average the
-        # quad's bounding box down first (INTER_AREA), then warp what is left.
-        ih, iw = image.shape[:2]
-        x0, y0 = np.floor(quad.min(axis=0)).astype(int)
-        x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
-        x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1 + 1, iw), min(y1 + 1, ih)
+        # quad's bounding box (its part inside the frame) down first (INTER_AREA), then warp what is left.
         f = 1.2 / shrink
         crop = image[y0:y1, x0:x1]
-        small = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        dsize = (max(1, round(crop.shape[1] * f)), max(1, round(crop.shape[0] * f)))
+        small = cv2.resize(crop, dsize, interpolation=cv2.INTER_AREA)
         fx, fy = small.shape[1] / crop.shape[1], small.shape[0] / crop.shape[0]
         quad = (quad - np.array([x0, y0], np.float32)) * np.array([fx, fy], np.float32)
         image = small

@@ -74,7 +74,7 @@ def _open(data: bytes, kind: FileKind, settings: CaptureSettings) -> Image.Image
             f"{count} is over the limit of {settings.max_pixels} pixels",
             message_zh=f"图像像素过多（上限 {settings.max_pixels // 1_000_000} 百万像素）",
         ) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, TypeError) as exc:
         raise _corrupt(kind, f"cannot read the header ({exc})") from None
     w, h = img.size
     if w <= 0 or h <= 0:
@@ -87,7 +87,7 @@ def _open(data: bytes, kind: FileKind, settings: CaptureSettings) -> Image.Image
 def _frame_count(img: Image.Image, kind: FileKind, settings: CaptureSettings) -> int:
     try:
         n = int(getattr(img, "n_frames", 1))
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, TypeError) as exc:
         raise _corrupt(kind, f"cannot count its frames ({exc})") from None
     if n > settings.max_pages:
         raise TooManyPages(
@@ -103,7 +103,7 @@ def _frames(img: Image.Image, kind: FileKind, settings: CaptureSettings) -> Iter
         if i:
             try:
                 img.seek(i)
-            except (OSError, ValueError, EOFError) as exc:
+            except (OSError, ValueError, EOFError, TypeError) as exc:
                 raise _corrupt(kind, f"frame {i + 1} cannot be read ({exc})") from None
             w, h = img.size
             if w * h > settings.max_pixels:
@@ -163,7 +163,7 @@ def _decode_frame(img: Image.Image, kind: FileKind, settings: CaptureSettings) -
             img = ImageOps.exif_transpose(img)
             transforms.append(_EXIF_TRANSFORMS[orientation])
         bgr = _to_bgr(img)
-    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+    except (OSError, ValueError, SyntaxError, EOFError, TypeError) as exc:
         raise _corrupt(kind, str(exc)) from None
     h, w = bgr.shape[:2]
     if max(h, w) > settings.max_side_px:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from capture.pdf_budget import PdfBudget, measure
 from config.settings import CaptureSettings
 from domain.errors import CorruptFile, DocintelError, EncryptedPdf, PageTooLarge, TooManyPages
 from domain.models import Page, TextLine
@@ -24,6 +25,16 @@ PT_PER_MM = 72 / 25.4
 _PDFIUM_ENCRYPTED = {4, 5}
 # PDFium is not thread-safe; the API reads uploads in a thread pool.
 _PDFIUM_LOCK = threading.RLock()
+
+
+def pdf_budget(settings: CaptureSettings) -> PdfBudget:
+    mb = 1024 * 1024
+    return PdfBudget(
+        max_objects=settings.pdf_max_objects,
+        max_content_bytes=settings.pdf_max_content_mb * mb,
+        max_font_bytes=settings.pdf_max_font_mb * mb,
+        max_image_bytes=settings.pdf_max_image_mb * mb,
+    )
 
 
 def _corrupt(why: str) -> CorruptFile:
@@ -178,14 +189,19 @@ def read_text_layers(data: bytes, n_pages: int, settings: CaptureSettings) -> li
                     )
                 result.append(words_to_lines(words) if usable else None)
                 page.close()
-    except DocintelError:
-        raise
+    except (DocintelError, MemoryError, SystemError):
+        raise  # out of memory is the reader's budget spent (capture/isolate.py), not a damaged file
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
         raise _corrupt(f"its text layer is malformed ({type(exc).__name__})") from None
     except Exception as exc:
         if "password" in str(exc).lower() or type(exc).__name__ == "PDFPasswordIncorrect":
             raise EncryptedPdf("the PDF is encrypted", message_zh="PDF 已加密，无法读取") from None
         raise _corrupt(f"{type(exc).__name__}") from None
+    if len(result) != n_pages:
+        # pdfminer and PDFium disagree on the page tree of a damaged file (it happens on fuzzed files): no text
+        # layer can be matched to a page then, so every page is rendered and read by OCR.
+        log.warning("pdf text layer: %d pages where PDFium finds %d; every page is rasterised", len(result), n_pages)
+        return [None] * n_pages
     return result
 
 
@@ -214,6 +230,7 @@ def load_pdf_pages(data: bytes, name: str, settings: CaptureSettings) -> list[Pa
     """Every page of a PDF: text-layer pages as ``origin="pdf_text"`` (points, no image), others rasterised as
     ``origin="scan"`` (pixels, BGR image)."""
     _check_complete(data)
+    measure(data, pdf_budget(settings))  # before any parser sees a byte
     with _PDFIUM_LOCK:  # held only while PDFium works: the text layer is read by pdfminer, in parallel
         doc = _open(data)
         try:

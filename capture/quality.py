@@ -53,6 +53,7 @@ def hint(code: str, kind: str = "id_card") -> str:
         "cut_off": f"{n}不完整，部分超出画面边缘，请将{n}完整放入画面后重拍",
         "too_small": f"{n}在画面中过小，请将{n}靠近镜头后重拍",
         "no_document_found": f"未检测到{n}边缘，请将{n}平放在深色背景上、完整置于画面中后重拍",
+        "bad_outline": f"未能确定{n}的边缘（已按整幅画面识别），请将{n}平放、完整置于画面中后重拍",
     }[code]
 
 
@@ -133,7 +134,7 @@ def image_metrics(bgr: np.ndarray, native_long_px: float | None = None) -> dict[
     }
 
 
-def _issue(code: str, kind: str, value: float | None, error: bool) -> QualityIssue:
+def issue(code: str, kind: str, value: float | None, error: bool) -> QualityIssue:
     return QualityIssue(
         code=code,
         message_zh=hint(code, kind),
@@ -154,26 +155,26 @@ def assess(
     m = image_metrics(bgr, native_long_px)
     issues: list[QualityIssue] = []
     if no_document:
-        issues.append(_issue("no_document_found", kind, None, False))
+        issues.append(issue("no_document_found", kind, None, False))
     if m["sharpness"] < SHARPNESS_WARN:
-        issues.append(_issue("blurry", kind, m["sharpness"], m["sharpness"] < SHARPNESS_ERROR))
+        issues.append(issue("blurry", kind, m["sharpness"], m["sharpness"] < SHARPNESS_ERROR))
     if m["glare_fraction"] >= GLARE_WARN:
-        issues.append(_issue("glare", kind, m["glare_fraction"], m["glare_fraction"] >= GLARE_ERROR))
+        issues.append(issue("glare", kind, m["glare_fraction"], m["glare_fraction"] >= GLARE_ERROR))
     if m["background_luminance"] < DARK_WARN:
-        issues.append(_issue("too_dark", kind, m["background_luminance"], m["background_luminance"] < DARK_ERROR))
+        issues.append(issue("too_dark", kind, m["background_luminance"], m["background_luminance"] < DARK_ERROR))
     elif m["ink_luminance"] >= BRIGHT_INK_WARN:
-        issues.append(_issue("too_bright", kind, m["ink_luminance"], m["ink_luminance"] >= BRIGHT_INK_ERROR))
+        issues.append(issue("too_bright", kind, m["ink_luminance"], m["ink_luminance"] >= BRIGHT_INK_ERROR))
     elif kind == "id_card" and m["clipped_fraction"] >= BRIGHT_WARN:
-        issues.append(_issue("too_bright", kind, m["clipped_fraction"], False))
+        issues.append(issue("too_bright", kind, m["clipped_fraction"], False))
     if framing is not None:
         m["area_fraction"] = framing.area_fraction
         m["outside_fraction"] = framing.outside_fraction
         if framing.cut_off:
-            issues.append(_issue("cut_off", kind, framing.outside_fraction, framing.outside_fraction >= CUT_OFF_ERROR))
+            issues.append(issue("cut_off", kind, framing.outside_fraction, framing.outside_fraction >= CUT_OFF_ERROR))
         if framing.px_per_mm is not None:
             m["px_per_mm"] = framing.px_per_mm
             if framing.px_per_mm < SMALL_PX_PER_MM_WARN:
-                issues.append(_issue("too_small", kind, framing.px_per_mm, framing.px_per_mm < SMALL_PX_PER_MM_ERROR))
+                issues.append(issue("too_small", kind, framing.px_per_mm, framing.px_per_mm < SMALL_PX_PER_MM_ERROR))
         elif framing.area_fraction < SMALL_AREA_WARN:
-            issues.append(_issue("too_small", kind, framing.area_fraction, False))
+            issues.append(issue("too_small", kind, framing.area_fraction, False))
     return QualityReport(issues=tuple(issues), metrics=m)

@@ -32,10 +32,12 @@ def _progress(total: int):
 
 def run(args: argparse.Namespace) -> int:
     from config.settings import get_settings
-    from extractors.engines import get_engine
+    from extractors.engines import LazyEngine
 
     settings = get_settings()
-    engine = get_engine(args.engine, settings.ocr)  # loads once for the whole batch
+    # Loads once for the whole batch, and only when a page needs OCR: an empty or garbage file is refused
+    # before any model is made.
+    engine = LazyEngine(args.engine, settings.ocr)
     if args.doc_type:
         from extractors.registry import extractor_for
 

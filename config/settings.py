@@ -58,6 +58,21 @@ class CaptureSettings(BaseModel):
     pdf_text_over_image_chars: int = Field(
         200, ge=1, description="on a page mostly covered by images, text needed to trust the layer over OCR"
     )
+    # --- hard bounds on reading untrusted files (capture/isolate.py, capture/pdf_budget.py) ---
+    isolation: Literal["process", "none"] = Field(
+        "process", description="read PDFs and TIFFs in a limited child process (none: in-process, trusted input only)"
+    )
+    isolate_memory_mb: int = Field(
+        2048, ge=256, description="address space (RLIMIT_AS) the child reading one file may add to its ~430 MB start"
+    )
+    isolate_cpu_s: int = Field(45, ge=1, description="CPU seconds (RLIMIT_CPU) of the child reading one file")
+    isolate_wall_s: float = Field(55.0, gt=0, description="wall seconds before the child reading one file is killed")
+    pdf_max_objects: int = Field(200_000, ge=100, description="most objects in one PDF")
+    pdf_max_content_mb: int = Field(
+        16, ge=1, description="page content and other non-image, non-font streams of one PDF, inflated"
+    )
+    pdf_max_font_mb: int = Field(192, ge=1, description="embedded fonts of one PDF, inflated")
+    pdf_max_image_mb: int = Field(1536, ge=1, description="Flate-compressed images of one PDF, inflated")
 
 
 class ChecksSettings(BaseModel):

@@ -95,6 +95,15 @@ class UnsafeArchive(InputError):
     default_zh = "压缩包不安全或格式不符"
 
 
+class TooComplex(InputError):
+    """A file whose reading would take more memory, CPU time or wall time than its budget (a content-stream
+    bomb, a decoder that runs away): refused, and the work that was started on it is killed."""
+
+    code = "too_complex"
+    http_status = 422
+    default_zh = "文件过于复杂，超出处理限额，请重新导出或拆分后上传"
+
+
 class UnknownDocType(InputError):
     code = "unknown_doc_type"
     http_status = 422

@@ -7,6 +7,7 @@ read from a PDF text layer (``PageInfo.unit`` says which).
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,6 +21,15 @@ BBox = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 def _frozen_map(m: Mapping | None) -> Mapping:
     return MappingProxyType(dict(m or {}))
+
+
+def _unpickle_map(d: dict) -> Mapping:
+    return MappingProxyType(d)
+
+
+# Frozen maps pickle as their dict and come back frozen, so a page read in a child process (capture/isolate.py)
+# travels back whole; pickle refuses a mappingproxy by default.
+copyreg.pickle(MappingProxyType, lambda m: (_unpickle_map, (dict(m),)))
 
 
 class DocType(StrEnum):

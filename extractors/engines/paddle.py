@@ -26,6 +26,7 @@ def build_paddleocr(settings: OcrSettings, paths=None):
         from paddleocr import PaddleOCR
     except ImportError as exc:  # pragma: no cover
         raise ModelsMissing("paddleocr is not installed") from exc
+    route_paddle_logs()
     ort_config: dict = {}
     if settings.threads:
         ort_config = {"intra_op_num_threads": settings.threads, "inter_op_num_threads": 1}
@@ -42,6 +43,18 @@ def build_paddleocr(settings: OcrSettings, paths=None):
         text_det_limit_side_len=settings.det_limit_side_len,
         text_det_limit_type="max",
     )
+
+
+def route_paddle_logs() -> None:
+    """PaddleX sets up its own logger on import: INFO level, a coloured handler on stderr, not propagating, so
+    "Creating model" banners with ANSI colours reach the terminal whatever docintel's log level. Its records
+    go through docintel's logging instead (stderr, our format and level; INFO is hidden by default)."""
+    for name in ("paddlex", "paddleocr"):
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+        logger.propagate = True
+        logger.setLevel(logging.WARNING)
 
 
 def _record_candidates(ocr) -> bool:  # type: ignore[no-untyped-def]
@@ -64,8 +77,6 @@ class PaddleOcrEngine(OcrEngine):
     def __init__(self, settings: OcrSettings) -> None:
         paths = model_paths(settings.model_dir)  # ModelsMissing with instructions, before any import cost
         os.environ["PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK"] = "True"
-        for noisy in ("paddlex", "paddleocr"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
         self._ocr = build_paddleocr(settings, paths)
         _record_candidates(self._ocr)
         self._version = f"paddleocr-onnx/{paths.det_name}+{paths.rec_name}@{paths.version}"

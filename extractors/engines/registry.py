@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
+
+import numpy as np
 
 from config.settings import OcrSettings, get_settings
 from domain.errors import ConfigError
+from domain.models import OcrPage
 from extractors.engines.base import OcrEngine
 
 # name → "module:Class". Tests may register more (e.g. a scripted engine) with ``register_engine``.
@@ -29,13 +33,17 @@ def available_engines() -> list[str]:
     return sorted(_ENGINES)
 
 
-def engine_class(name: str) -> type[OcrEngine]:
+def _known(name: str) -> str:
     if name not in _ENGINES:
         raise ConfigError(
             f"unknown OCR engine {name!r}; available: {', '.join(available_engines())}",
             message_zh=f"未知的 OCR 引擎 {name}",
         )
-    module_name, cls_name = _ENGINES[name].split(":")
+    return name
+
+
+def engine_class(name: str) -> type[OcrEngine]:
+    module_name, cls_name = _ENGINES[_known(name)].split(":")
     return getattr(importlib.import_module(module_name), cls_name)
 
 
@@ -54,3 +62,30 @@ def get_engine(name: str | None = None, settings: OcrSettings | None = None) -> 
         if key not in _instances:
             _instances[key] = cls(settings)
         return _instances[key]
+
+
+class LazyEngine(OcrEngine):
+    """An engine whose models load on first use: a file that fails to decode, or a PDF read from its text
+    layer, never pays the seconds of loading them (the CLI rejects an empty file before any model is made).
+    The name is checked at once. ``load_ms`` is the time the load took (0 until then)."""
+
+    name = "lazy"
+
+    def __init__(self, name: str | None = None, settings: OcrSettings | None = None) -> None:
+        self._settings = settings or get_settings().ocr
+        self._name = _known(name or self._settings.engine)
+        self._engine: OcrEngine | None = None
+        self.load_ms = 0.0
+
+    def _loaded(self) -> OcrEngine:
+        if self._engine is None:
+            t0 = time.perf_counter()
+            self._engine = get_engine(self._name, self._settings)
+            self.load_ms = (time.perf_counter() - t0) * 1000
+        return self._engine
+
+    def version(self) -> str:
+        return self._loaded().version()
+
+    def recognize(self, image: np.ndarray) -> OcrPage:
+        return self._loaded().recognize(image)

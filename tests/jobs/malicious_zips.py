@@ -7,6 +7,8 @@ import stat
 import warnings
 import zipfile
 
+from zip_bombs import overlapping_zip
+
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
 
 
@@ -56,4 +58,5 @@ def malicious_zips(max_files: int) -> dict[str, tuple[bytes, str]]:
         "duplicate_names_case": (make_zip([("ID.JPG", JPEG), ("id.jpg", JPEG + b"!")]), "duplicate_name"),
         "encrypted": (_encrypted(), "encrypted"),
         "empty": (make_zip([("folder/", b"")]), "empty"),
+        "overlapping_entries": (overlapping_zip(min(max_files, 60)), "overlapping_entries"),
     }
