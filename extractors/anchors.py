@@ -198,6 +198,17 @@ class Layout:
             rest = rest + SEP + c
         return rest
 
+    def left_of(self, hit: LabelHit, n: int = 12) -> str:
+        """Up to ``n`` characters before the label: on its row, or at the end of the row it wraps from (what
+        qualifies it: 套内 / 分摊 before 建筑面积, 押金为一个月 before 租金)."""
+        chars = self._row_chars[hit.row_index]
+        before = " ".join(c.text for c in chars[: hit.line_index])
+        before = (before + " " if before else "") + chars[hit.line_index].text[: hit.start]
+        i = hit.row_index
+        if len(before) < n and i > 0 and self._is_continuation(i - 1, i):
+            before = self.row_text(i - 1) + before
+        return before[-n:]
+
     def whole_row(self, i: int) -> Chars:
         out = Chars("", ())
         for k, c in enumerate(self._row_chars[i]):
