@@ -339,6 +339,8 @@ class Layout:
 
 
 CJK_CHAR = "[\u4e00-\u9fff]"
+# How a role is introduced in brackets after a party label: 出租方（以下简称甲方）.
+ALIAS = "以下简称|以下称|下称|简称"
 
 
 def one_char_misreads(words: Sequence[str], rivals: Iterable[str]) -> tuple[str, ...]:
@@ -370,7 +372,7 @@ def label_pattern(
     in brackets (``出租人（甲方）``), then a colon — or alone in its line (a table cell). ``isolated=False`` lets
     a label follow other characters directly (party labels in an OCR line that ran two fields together)."""
     alt = "|".join([*sorted((re.escape(w) for w in words), key=len, reverse=True), *regexes])
-    role = rf"(?:[(【\[](?:{roles})[)】\]])?" if roles else ""
+    role = rf"(?:[(【\[](?:{ALIAS})?(?:{roles})[)】\]])?" if roles else ""
     left = r"(?<![\u4e00-\u9fff])" if isolated else ""
     parts = []
     if colon:

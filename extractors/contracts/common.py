@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from domain.models import Candidates, Field, OcrPage
 from extractors.addresses import repair_address
-from extractors.anchors import Chars, Layout, Value, label_pattern, one_char_misreads
+from extractors.anchors import ALIAS, Chars, Layout, Value, label_pattern, one_char_misreads
 from extractors.contracts.amounts import (
     WORDS_ALPHABET,
     constrained_span,
@@ -40,7 +40,7 @@ STOP_WORDS = (
 )  # fmt: skip
 STOP_LABELS = re.compile(
     rf"(?:【[^】]{{1,6}}】)?(?:{'|'.join(sorted(with_ocr_variants(STOP_WORDS), key=len, reverse=True))})"
-    rf"(?:[(【](?:{ROLES}|签字或盖章|签章|盖章|签字)[)】])?[:]"
+    rf"(?:[(【](?:{ALIAS})?(?:{ROLES}|签字或盖章|签章|盖章|签字)[)】])?[:]"
 )
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from domain.models import Field, OcrPage
-from extractors.anchors import Layout, Value
+from extractors.anchors import ALIAS, Layout, Value
 from extractors.base import DocumentExtractor, Extraction
 from extractors.contracts.amounts import parse_figure
 from extractors.contracts.calibration import calibrated
@@ -49,7 +49,7 @@ CONTRACT_NO = tiers("合同编号", "网签合同编号", "合同备案号", "�
 SELLER = [labels("出卖人", "卖方", "出售方", "转让方", misreads=True), labels("甲方")]
 BUYER = [labels("买受人", "买方", "购买方", "受让方", "共有人", misreads=True), labels("乙方")]
 PARTY = re.compile(
-    rf"(?:出卖[人入]|买受[人入]|卖方|买方|出售方|购买方|转让方|受让方|共有人)(?:[(【](?:{ROLES})[)】])?(?::|$)"
+    rf"(?:出卖[人入]|买受[人入]|卖方|买方|出售方|购买方|转让方|受让方|共有人)(?:[(【](?:{ALIAS})?(?:{ROLES})[)】])?(?::|$)"
 )
 ADDRESS = [
     *tiers("房屋坐落", "房屋地址", "房屋座落", "房产地址", "坐落地点", "坐落", "座落"),

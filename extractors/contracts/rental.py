@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from domain.models import Field, OcrPage
-from extractors.anchors import Layout, Value
+from extractors.anchors import ALIAS, Layout, Value
 from extractors.base import DocumentExtractor, Extraction
 from extractors.contracts.calibration import calibrated
 from extractors.contracts.choose import Candidate, Evidence, candidates, first, is_dwelling, is_rent, sections, split
@@ -34,7 +34,7 @@ PURCHASE_WORDS = ("出卖人", "买受人", "总价款", "商品房", "单价", 
 LESSOR = [labels("出租人", "出租方", "房东", misreads=True), labels("甲方")]
 LESSEE = [labels("承租人", "承租方", "租客", "租户", misreads=True), labels("乙方")]
 PARTY = re.compile(
-    rf"(?:出租[人入]|承租[人入]|出租方|承租方|房东|租客|甲方|乙方|共同承租人)(?:[(【](?:{ROLES})[)】])?(?::|$)"
+    rf"(?:出租[人入]|承租[人入]|出租方|承租方|房东|租客|甲方|乙方|共同承租人)(?:[(【](?:{ALIAS})?(?:{ROLES})[)】])?(?::|$)"
 )
 ADDRESS = [
     *tiers("房屋坐落", "房屋地址", "房屋座落", "租赁房屋地址", "出租房屋地址", "房屋位置", "坐落"),

@@ -456,15 +456,92 @@ def rental_handfilled(r: RentalFacts, rng: random.Random, hard: bool) -> list[Bl
     ]
 
 
+def purchase_city_presale(f: PurchaseFacts, rng: random.Random, hard: bool) -> list[Block]:
+    """A city's own 预售 contract (in the manner of the 深圳/上海 texts): parties introduced as （以下简称甲方）,
+    a further buyer as 共同买受人, the land parcel with its number, the house as 栋/单元/房 with its 详细地址,
+    areas with 公用分摊面积, and 总金额 instead of 总价款; signed in the closing sentence."""
+    building, unit, _, room = _house_numbers(f.address)
+    inner, shared, land = _areas(f, rng)
+    blocks: list[Block] = [
+        Title(f"{_district(f.address)[:3]}商品房买卖合同（预售）", 18),
+        Para(f"合同编号：⟦{f.contract_number}⟧", align="right"),
+        Para(f"出卖人（以下简称甲方）：⟦{f.seller}⟧"),
+        Para(f"营业执照号码：⟦{_company_code(rng)}⟧　联系电话：⟦{_phone(rng)}⟧"),
+    ]
+    for n, b in enumerate(f.buyers):
+        label = "买受人（以下简称乙方）" if n == 0 else "共同买受人"
+        blocks += [Para(f"{label}：⟦{b.name}⟧　身份证号码：⟦{b.id_number}⟧"), Para(f"住址：⟦{b.address}⟧")]
+    blocks += [
+        Para(
+            f"第一条　甲方以出让方式取得位于⟦{_parcel(f.address, rng)}⟧、宗地号为⟦{rng.choice('ABCDG')}{rng.randint(100, 999)}-"
+            f"{rng.randint(10, 99)}⟧的地块的土地使用权，土地面积为⟦{land:.2f}⟧平方米。",
+            indent=True,
+        ),
+        Para(
+            f"第二条　乙方购买的商品房为⟦{building}⟧栋⟦{unit}⟧单元⟦{room}⟧房（以下简称该房地产），"
+            f"该房地产的详细地址为：⟦{f.address}⟧。",
+            indent=True,
+        ),
+        Para(
+            f"第三条　该房地产建筑面积⟦{f.floor_area:.2f}⟧平方米，其中套内建筑面积⟦{inner:.2f}⟧平方米，"
+            f"公用分摊面积⟦{shared:.2f}⟧平方米。",
+            indent=True,
+        ),
+        Para(
+            f"第四条　该房地产按建筑面积计价，单价为每平方米人民币⟦{print_money(f.unit_price, rng)}⟧元，"
+            f"总金额为人民币⟦{print_money(f.total_price, rng)}⟧元（大写：⟦{rmb_words(f.total_price)}⟧）。",
+            indent=True,
+        ),
+    ]
+    blocks += _boiler(f, rng, rng.randint(2, 5), 5)
+    blocks += _clauses(PURCHASE_CLAUSES, rng, rng.randint(4, 25), start=10)
+    blocks += [
+        Gap(14),
+        Para(f"本合同于{print_date(f.signing_date, rng)}在⟦{_district(f.address)}⟧签订。", indent=True),
+        Para("甲方（盖章）：　　　　　　　　　　　　　乙方（签字）："),
+    ]
+    return blocks
+
+
+def rental_agency(r: RentalFacts, rng: random.Random, hard: bool) -> list[Block]:
+    """An agency's three-party lease (居间方 as 丙方): the rent with the deposit and the agency fee (often one
+    month's rent) in one line, ISO dates in the term, and 签约日期 beside the agency's stamp."""
+    deposit = _deposit(r, rng)
+    fee = r.monthly_rent if rng.random() < 0.6 else r.monthly_rent / 2
+    agency = f"{rng.choice(('链家', '我爱我家', '中原', '麦田'))}房地产经纪有限公司"
+    return [
+        Title("房屋租赁合同（居间版）", 18),
+        Para(f"合同编号：⟦ZL{r.signing_date:%Y%m%d}{rng.randint(100, 999)}⟧", align="right"),
+        Para(f"出租方（甲方）：⟦{r.lessor.name}⟧　证件号码：⟦{r.lessor.id_number}⟧"),
+        Para(f"承租方（乙方）：⟦{r.lessee.name}⟧　证件号码：⟦{r.lessee.id_number}⟧"),
+        Para(f"居间方（丙方）：⟦{agency}⟧　经纪人：⟦{rng.choice('王李张刘')}{rng.choice('明强静')}⟧"),
+        Para(f"一、房屋地址：⟦{r.address}⟧，房屋用途：⟦居住⟧。"),
+        Para(f"二、租赁期限：⟦{r.lease_start.isoformat()}⟧至⟦{r.lease_end.isoformat()}⟧，共⟦{r.lease_months}⟧个月。"),
+        Para(
+            f"三、租金：每月人民币⟦{print_money(r.monthly_rent, rng)}⟧元（大写：⟦{rmb_words(r.monthly_rent)}⟧）；"
+            f"押金：⟦{print_money(deposit, rng)}⟧元；中介服务费：⟦{print_money(fee, rng)}⟧元，由乙方支付给丙方。"
+        ),
+        *_clauses(RENTAL_CLAUSES, rng, rng.randint(6, 30), start=4),
+        Gap(14),
+        Para("甲方（签字）：　　　　　　乙方（签字）：　　　　　　丙方（盖章）："),
+        Para(f"签约日期：{print_date(r.signing_date, rng)}"),
+    ]
+
+
 PURCHASE_FAMILIES = {
     "gf0171_presale": purchase_gf0171,
     "gf0172_sale": purchase_gf0172,
     "resale_city": purchase_resale_city,
+    "city_presale": purchase_city_presale,
 }
 RENTAL_FAMILIES = {
     "lines_deposit": rental_lines_deposit,
     "boxed_ids": rental_boxed_ids,
     "handfilled": rental_handfilled,
+    "agency": rental_agency,
 }
-# Written from the real forms' structure and not looked at while the reading rules were written.
-HELD_OUT = {"purchase_contract": ("gf0172_sale",), "rental_agreement": ("handfilled",)}
+# Written from the real forms' structure and not looked at while the reading rules were written. The first
+# held-out pair (gf0172_sale, handfilled) was measured once and then used for tuning (the 以下简称 phrasing):
+# see docs/contracts.md for both rounds.
+HELD_OUT = {"purchase_contract": ("city_presale",), "rental_agreement": ("agency",)}
+FIRST_HELD_OUT = {"purchase_contract": ("gf0172_sale",), "rental_agreement": ("handfilled",)}
