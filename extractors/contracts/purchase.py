@@ -194,7 +194,11 @@ class PurchaseContractExtractor(DocumentExtractor):
         return Extraction(
             calibrated(found, evidence),
             tuple(warnings),
-            extra={"evidence": {k: e.as_dict() for k, e in evidence.items() if k in found}},
+            extra={
+                "evidence": {
+                    k: {**e.as_dict(), "score": found[k].confidence} for k, e in evidence.items() if k in found
+                }
+            },
             unread_on=unread_on(layout, fields, REQUIRED_LABELS),
         )
 
