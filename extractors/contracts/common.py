@@ -216,10 +216,10 @@ def other_contract(pages: Sequence[OcrPage], own_titles: re.Pattern[str]) -> boo
     """Whether the document's title (the first rows of its first pages) names another kind of contract and not
     ours: such pages are ``unknown``, never a purchase contract or lease with fields made up from quotations."""
     for page in pages[:2]:
-        rows = sorted(page.lines, key=lambda ln: ln.bbox[1])[:4]
-        head = re.sub(r"\s", "", "".join(ln.text for ln in rows))
-        if own_titles.search(head):
-            return False
-        if OTHER_TITLES.search(head):
-            return True
+        for line in sorted(page.lines, key=lambda ln: ln.bbox[1])[:4]:  # the title comes first: it decides
+            text = re.sub(r"\s", "", line.text)
+            if own_titles.search(text):
+                return False
+            if OTHER_TITLES.search(text):
+                return True
     return False

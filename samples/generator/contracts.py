@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from samples.generator.contract_families import PURCHASE_FAMILIES, RENTAL_FAMILIES
 from samples.generator.contract_pdf import (
     images_to_tiff,
     page_count,
@@ -27,7 +28,6 @@ from samples.generator.contract_pdf import (
     scanned_pages,
     scanned_pdf,
 )
-from samples.generator.contract_families import PURCHASE_FAMILIES, RENTAL_FAMILIES
 from samples.generator.contract_templates import PURCHASE_TEMPLATES, RENTAL_TEMPLATES
 from samples.generator.contract_values import make_purchase_facts, make_rental_facts
 
