@@ -116,6 +116,10 @@ def main() -> None:
     ap.add_argument(
         "--fit-calibration", action="store_true", help="with --per-family: write extractors/contracts/calibration.json"
     )
+    ap.add_argument("--rows", default="", help="with --per-family: write each field's result as JSON lines here")
+    ap.add_argument(
+        "--add-rows", default="", help="with --per-family: add the rows of earlier runs (comma-separated files)"
+    )
     args = ap.parse_args()
     if args.per_family:
         from bench.contract_families import run

@@ -20,7 +20,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 
@@ -180,6 +180,8 @@ def run(args) -> dict:  # type: ignore[no-untyped-def]
     pages: dict[str, int] = defaultdict(int)
     seconds: dict[str, float] = defaultdict(float)
     misses: list[str] = []
+    for path in filter(None, args.add_rows.split(",")):  # rows saved by earlier runs (--rows), added as they are
+        scored.extend(Scored(**json.loads(line)) for line in Path(path).read_text(encoding="utf-8").splitlines())
     for sample in family_set(args.seed, args.per_family, forms, families):
         t0 = time.perf_counter()
         try:
@@ -227,6 +229,7 @@ def run(args) -> dict:  # type: ignore[no-untyped-def]
         "per_family": args.per_family,
         "families": {f: role[f] for f in families},
         "documents": dict(sorted(docs.items())),
+        "rows_added_from": args.add_rows or None,
         "pages": dict(pages),
         "held_out": accuracy(lambda s: role[f"{s.doc_type}/{s.family}"] == "held_out"),
         "first_held_out": accuracy(lambda s: role[f"{s.doc_type}/{s.family}"] == "first_held_out"),
@@ -236,6 +239,9 @@ def run(args) -> dict:  # type: ignore[no-untyped-def]
         "seconds_per_page": {form: round(seconds[form] / max(pages[form], 1), 3) for form in pages},
         "misses": misses,
     }
+    if args.rows:
+        with Path(args.rows).open("w", encoding="utf-8") as out:
+            out.writelines(json.dumps(asdict(s), ensure_ascii=False) + "\n" for s in scored)
     if args.fit_calibration:
         table = fit_table([(s.cls, s.score, s.right) for s in scored if s.found])
         TABLE.write_text(
