@@ -26,6 +26,7 @@ from extractors.contracts.choose import (
     split,
 )
 from extractors.contracts.common import (
+    DISAGREEING,
     ROLES,
     Amount,
     address_field,
@@ -55,7 +56,11 @@ ADDRESS = [
     *tiers("房屋坐落", "房屋地址", "房屋座落", "房产地址", "坐落地点", "坐落", "座落"),
     re.compile(r"[坐座].?[于在]|位于"),
 ]
-AREA = [re.compile(r"(?<!内)建筑面积(?:为|约为|共)?[:]?")]
+AREA = [
+    re.compile(r"(?<!内)建筑面积(?:为|约为|共)?[:]?"),
+    # As misread under glare or blur (速筑面积, 建筑面枳): believed only when no label as printed gives a value.
+    re.compile(r"(?<!内)(?:[\u4e00-\u9fff]筑面积|建[\u4e00-\u9fff]面积|建筑[\u4e00-\u9fff]积)(?:为|约为|共)?[:]?"),
+]
 TOTAL = [
     *tiers("总价款", "房屋总价", "成交价", "成交价格", "房屋总价款", "总价", "转让价款"),
     re.compile(r"(?:总价款|房屋总价|成交价格?|房屋价款|总价|转让价款)(?:为|是|共计)?(?:人民币)?"),
@@ -232,5 +237,9 @@ class PurchaseContractExtractor(DocumentExtractor):
             if total.words is not None:
                 evidence["total_price_in_words"] = Evidence(total.tier, "row", 0, 0, words)
         if agree < 0:
+            # One of the three is misread (or the contract prices by 套内 area): all three go to the reviewer.
+            for name in ("floor_area", "unit_price", "total_price"):
+                if (f := fields.get(name)) is not None:
+                    fields[name] = replace(f, confidence=round(f.confidence * DISAGREEING, 4))
             return ["total_price: 总价款 is not 建筑面积 × 单价; check the three / 总价款与建筑面积×单价不符，请核对"]
         return []
