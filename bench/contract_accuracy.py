@@ -121,7 +121,7 @@ def main() -> None:
         "--add-rows", default="", help="with --per-family: add the rows of earlier runs (comma-separated files)"
     )
     args = ap.parse_args()
-    if args.per_family:
+    if args.per_family or args.add_rows:  # the family report, over new documents and/or saved rows
         from bench.contract_families import run
 
         print(json.dumps(run(args), ensure_ascii=False, indent=2))

@@ -219,6 +219,9 @@ def run(args) -> dict:  # type: ignore[no-untyped-def]
             for k, f in sorted(by.items())
         }
 
+    fields_scored: dict[str, int] = defaultdict(int)
+    for s in scored:
+        fields_scored[f"{s.form}/{s.doc_type}/{s.family}"] += 1
     by_family: dict[str, list[bool]] = defaultdict(list)
     for s in scored:
         by_family[f"{s.form}/{s.doc_type}/{s.family}"].append(s.right)
@@ -230,6 +233,7 @@ def run(args) -> dict:  # type: ignore[no-untyped-def]
         "families": {f: role[f] for f in families},
         "documents": dict(sorted(docs.items())),
         "rows_added_from": args.add_rows or None,
+        "fields_scored": dict(sorted(fields_scored.items())),
         "pages": dict(pages),
         "held_out": accuracy(lambda s: role[f"{s.doc_type}/{s.family}"] == "held_out"),
         "first_held_out": accuracy(lambda s: role[f"{s.doc_type}/{s.family}"] == "first_held_out"),
