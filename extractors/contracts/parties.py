@@ -16,7 +16,7 @@ from extractors.contracts.values import (
     parse_person_name,
     plausible_name,
 )
-from extractors.id_number import IdNumberReading, review
+from extractors.id_number import IdNumberReading, is_valid, review
 from extractors.names import NameReading, reread_name
 
 # A person's name read beside its label but not starting with a known surname is most often a misread
@@ -88,7 +88,9 @@ def id_after(
     found = parse_id_number(rest.text, max_skip=len(rest.text), candidates=rest.candidates)
     if found is None:
         rest = _digits_joined(rest)  # an ID number written one digit per box
-        found = parse_id_number(rest.text, max_skip=len(rest.text), candidates=rest.candidates)
+        found = parse_id_number(rest.text, max_skip=len(rest.text), candidates=rest.candidates) or _one_box_lost(
+            rest.text
+        )
     if found is None:
         return None
     reading, start, end = found
@@ -115,6 +117,23 @@ def _digits_joined(chars: Chars) -> Chars:
 
 
 _DIGITS = set("0123456789Xx×")
+_SEVENTEEN = re.compile(r"(?<![0-9Xx])([1-9][0-9]{15}[0-9Xx])(?![0-9Xx])")
+
+
+def _one_box_lost(text: str) -> tuple[IdNumberReading, int, int] | None:
+    """Seventeen digits where boxes hold an ID number: the detector lost one box, most often a thin 1. The
+    number is put back only when exactly one place for a 1 gives a valid number (check digit, birth date,
+    region code); it is then a repair (lower confidence, a warning)."""
+    m = _SEVENTEEN.search(text)
+    if m is None:
+        return None
+    digits = m.group(1).upper()
+    valid = {digits[:k] + "1" + digits[k:] for k in range(18) if is_valid(digits[:k] + "1" + digits[k:])}
+    if len(valid) != 1:
+        return None
+    value = valid.pop()
+    reading = IdNumberReading(value, digits, True, repairs=("a lost box read as 1",))
+    return reading, m.start(1), m.end(1)
 
 
 def _reread(name: Value) -> NameReading | None:
