@@ -145,7 +145,9 @@ def calibration_report(scored: Sequence[Scored]) -> dict:
         table = fit_table([(s.cls, s.score, s.right) for s in scored if (s.doc_type, s.family) != family and s.found])
         for s in scored:
             if (s.doc_type, s.family) == family and s.found:
-                pairs[s.form].append((table.get(f"{s.cls}/{score_bin(s.score)}", min(s.score, UNSEEN)), s.right))
+                # A field without evidence keeps the recogniser's score, as the extractor leaves it.
+                p = table.get(f"{s.cls}/{score_bin(s.score)}", min(s.score, UNSEEN)) if s.cls else s.score
+                pairs[s.form].append((p, s.right))
                 raw[s.form].append((s.score, s.right))
     out: dict = {}
     for form in sorted(pairs):
@@ -247,7 +249,7 @@ def run(args) -> dict:  # type: ignore[no-untyped-def]
         with Path(args.rows).open("w", encoding="utf-8") as out:
             out.writelines(json.dumps(asdict(s), ensure_ascii=False) + "\n" for s in scored)
     if args.fit_calibration:
-        table = fit_table([(s.cls, s.score, s.right) for s in scored if s.found])
+        table = fit_table([(s.cls, s.score, s.right) for s in scored if s.found and s.cls])
         TABLE.write_text(
             json.dumps(
                 {
