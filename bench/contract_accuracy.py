@@ -10,6 +10,11 @@ Prints one JSON object. The test suite runs a small OCR subset; this is the full
 and form by default; OCR'd pages take seconds each on two cores, so the scanned and camera forms take a while).
 
     .venv/bin/python bench/contract_accuracy.py [--per-type 30] [--forms text_pdf,scanned_pdf,camera] [--seed 11]
+    .venv/bin/python bench/contract_accuracy.py --per-family 10 [--forms …] [--families …] [--fit-calibration]
+
+With ``--per-family`` it reports by template family instead: accuracy per form and field on the held-out families
+(written from the real forms and not used while writing the reading rules) apart from the tuned ones, and the
+confidence calibration measured leaving one family out (bench/contract_families.py).
 """
 
 from __future__ import annotations
@@ -100,7 +105,27 @@ def main() -> None:
     ap.add_argument(
         "--no-reshoot", action="store_true", help="skip photographing again the camera pages docintel asked for"
     )
+    ap.add_argument(
+        "--per-family",
+        type=int,
+        default=0,
+        help="the family report instead: this many documents per template family and form, held-out families "
+        "apart, calibration measured leaving one family out (bench/contract_families.py)",
+    )
+    ap.add_argument("--families", default="", help="with --per-family: only these families (comma-separated)")
+    ap.add_argument(
+        "--fit-calibration", action="store_true", help="with --per-family: write extractors/contracts/calibration.json"
+    )
+    ap.add_argument("--rows", default="", help="with --per-family: write each field's result as JSON lines here")
+    ap.add_argument(
+        "--add-rows", default="", help="with --per-family: add the rows of earlier runs (comma-separated files)"
+    )
     args = ap.parse_args()
+    if args.per_family or args.add_rows:  # the family report, over new documents and/or saved rows
+        from bench.contract_families import run
+
+        print(json.dumps(run(args), ensure_ascii=False, indent=2))
+        return
 
     from config.settings import get_settings
     from extractors.engines import get_engine

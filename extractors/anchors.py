@@ -198,6 +198,17 @@ class Layout:
             rest = rest + SEP + c
         return rest
 
+    def left_of(self, hit: LabelHit, n: int = 12) -> str:
+        """Up to ``n`` characters before the label: on its row, or at the end of the row it wraps from (what
+        qualifies it: 套内 / 分摊 before 建筑面积, 押金为一个月 before 租金)."""
+        chars = self._row_chars[hit.row_index]
+        before = " ".join(c.text for c in chars[: hit.line_index])
+        before = (before + " " if before else "") + chars[hit.line_index].text[: hit.start]
+        i = hit.row_index
+        if len(before) < n and i > 0 and self._is_continuation(i - 1, i):
+            before = self.row_text(i - 1) + before
+        return before[-n:]
+
     def whole_row(self, i: int) -> Chars:
         out = Chars("", ())
         for k, c in enumerate(self._row_chars[i]):
@@ -328,6 +339,8 @@ class Layout:
 
 
 CJK_CHAR = "[\u4e00-\u9fff]"
+# How a role is introduced in brackets after a party label: 出租方（以下简称甲方）.
+ALIAS = "以下简称|以下称|下称|简称"
 
 
 def one_char_misreads(words: Sequence[str], rivals: Iterable[str]) -> tuple[str, ...]:
@@ -359,7 +372,7 @@ def label_pattern(
     in brackets (``出租人（甲方）``), then a colon — or alone in its line (a table cell). ``isolated=False`` lets
     a label follow other characters directly (party labels in an OCR line that ran two fields together)."""
     alt = "|".join([*sorted((re.escape(w) for w in words), key=len, reverse=True), *regexes])
-    role = rf"(?:[(【\[](?:{roles})[)】\]])?" if roles else ""
+    role = rf"(?:[(【\[](?:{ALIAS})?(?:{roles})[)】\]])?" if roles else ""
     left = r"(?<![\u4e00-\u9fff])" if isolated else ""
     parts = []
     if colon:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from domain.models import Candidates, Field, OcrPage
 from extractors.addresses import repair_address
-from extractors.anchors import Chars, Layout, Value, label_pattern, one_char_misreads
+from extractors.anchors import ALIAS, Chars, Layout, Value, label_pattern, one_char_misreads
 from extractors.contracts.amounts import (
     WORDS_ALPHABET,
     constrained_span,
@@ -28,7 +28,7 @@ def with_ocr_variants(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(words) + tuple(w[:-1] + "入" for w in words if w.endswith("人"))
 
 
-ROLES = "甲方|乙方|出租方|承租方|出租人|承租人|卖方|买方|出卖人|买受人|出售方|购买方|转让方|受让方"
+ROLES = "甲方|乙方|出租方|承租方|出租人|承租人|卖方|买方|出卖人|买受人|出售方|购买方|转让方|受让方|共有人"
 # Every label that may follow a value on the same line: a value stops where one of these begins.
 STOP_WORDS = (
     "出卖人", "买受人", "卖方", "买方", "出售方", "购买方", "出租人", "承租人", "出租方", "承租方", "甲方", "乙方",
@@ -36,11 +36,11 @@ STOP_WORDS = (
     "住址", "邮政编码", "法定代表人", "委托代理人", "代理人", "营业执照", "统一社会信用代码", "出生日期", "性别",
     "国籍", "房屋坐落", "房屋地址", "房屋座落", "建筑面积", "套内建筑面积", "房屋用途", "用途", "单价",
     "总价款", "房屋总价", "成交价", "月租金", "租金标准", "租赁期限", "合同编号", "签订日期", "签订时间",
-    "签约日期", "签订地点", "备案日期", "生效日期", "交付日期", "日期", "押金",
+    "签约日期", "签订地点", "备案日期", "生效日期", "交付日期", "日期", "押金", "共有人", "共同承租人",
 )  # fmt: skip
 STOP_LABELS = re.compile(
     rf"(?:【[^】]{{1,6}}】)?(?:{'|'.join(sorted(with_ocr_variants(STOP_WORDS), key=len, reverse=True))})"
-    rf"(?:[(【](?:{ROLES}|签字或盖章|签章|盖章|签字)[)】])?[:]"
+    rf"(?:[(【](?:{ALIAS})?(?:{ROLES}|签字或盖章|签章|盖章|签字)[)】])?[:]"
 )
 
 
@@ -96,18 +96,37 @@ def score_document(
     return max(0.0, min(1.0, 0.55 * title + 0.45 * own - 0.3 * rival))
 
 
-def amount_with_words(
-    layout: Layout, patterns: Sequence[re.Pattern[str]], *, max_skip: int = 12
-) -> tuple[Value | None, Value | None]:
-    """An amount in figures after one of ``patterns`` and, just after it, its 大写 form: both are kept so the
-    checks can compare them."""
-    for pattern in patterns:
+@dataclass(frozen=True)
+class Amount:
+    """An amount in figures after a label, its 大写 form when printed just after it, and where it was found."""
+
+    figure: Value
+    words: Value | None
+    tier: int
+    left: str
+    row: int
+
+    @property
+    def agrees(self) -> bool | None:
+        """Whether figures and 大写 say the same (None without 大写)."""
+        if self.words is None:
+            return None
+        return words_to_decimal(str(self.words.value)) == Decimal(str(self.figure.value))
+
+
+def amount_candidates(layout: Layout, patterns: Sequence[re.Pattern[str]], *, max_skip: int = 12) -> list[Amount]:
+    """Every amount in figures after one of ``patterns`` (pattern priority, then reading order), each with the
+    大写 form just after it; an amount whose two forms disagree has both at a lowered confidence."""
+    out = []
+    for tier, pattern in enumerate(patterns):
         for hit in layout.find_labels(pattern):
             chars, _ = layout.candidate(hit)
             found = parse_figure(chars.text, max_skip=max_skip)
             if found is None:
                 continue
             value, start, end = found
+            if re.match(r"\s*(?:元)?\s*/\s*(?:平方米|㎡|m)|\s*元?每平方米", chars.text[end:]):
+                continue  # a price per square metre
             page, bbox = chars.bbox(start, end)
             figure = Value(value, chars.text[start:end], page, bbox, chars.confidence(start, end))
             words = words_after(chars[end:], Decimal(value))
@@ -115,8 +134,16 @@ def amount_with_words(
                 # One of the two is misread (or the contract contradicts itself): both go to the reviewer.
                 figure = replace(figure, confidence=figure.confidence * DISAGREEING)
                 words = replace(words, confidence=words.confidence * DISAGREEING)
-            return figure, words
-    return None, None
+            out.append(Amount(figure, words, tier, layout.left_of(hit), hit.row_index))
+    return out
+
+
+def amount_with_words(
+    layout: Layout, patterns: Sequence[re.Pattern[str]], *, max_skip: int = 12
+) -> tuple[Value | None, Value | None]:
+    """The first amount in figures after one of ``patterns`` and its 大写 form."""
+    found = amount_candidates(layout, patterns, max_skip=max_skip)
+    return (found[0].figure, found[0].words) if found else (None, None)
 
 
 def words_after(chars: Chars, figure: Decimal) -> Value | None:
@@ -176,3 +203,23 @@ def unread_on(
         if fields.get(name) is None and (page := layout.label_page(patterns)) is not None:
             out[name] = page
     return out
+
+
+# Titles of the other contracts a borrower brings along (a loan contract, a property-management contract, …):
+# their pages quote the purchase contract and the house, but they are none of ours.
+OTHER_TITLES = re.compile(
+    r"(?:借款|贷款|抵押|担保|保证|物业服务|物业管理|装修|装饰|居间|委托|中介|劳动|供用电|供水)(?:合同|协议|契约)"
+)
+
+
+def other_contract(pages: Sequence[OcrPage], own_titles: re.Pattern[str]) -> bool:
+    """Whether the document's title (the first rows of its first pages) names another kind of contract and not
+    ours: such pages are ``unknown``, never a purchase contract or lease with fields made up from quotations."""
+    for page in pages[:2]:
+        for line in sorted(page.lines, key=lambda ln: ln.bbox[1])[:4]:  # the title comes first: it decides
+            text = re.sub(r"\s", "", line.text)
+            if own_titles.search(text):
+                return False
+            if OTHER_TITLES.search(text):
+                return True
+    return False

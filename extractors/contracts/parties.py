@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from extractors.anchors import NEWLINE, LabelHit, Layout, Value
+from extractors.anchors import NEWLINE, Chars, LabelHit, Layout, Value
+from extractors.contracts.choose import Evidence
 from extractors.contracts.values import (
     COMPOUND_SURNAMES,
     SURNAMES_BY_FREQUENCY,
@@ -15,7 +16,7 @@ from extractors.contracts.values import (
     parse_person_name,
     plausible_name,
 )
-from extractors.id_number import IdNumberReading, review
+from extractors.id_number import IdNumberReading, is_valid, review
 from extractors.names import NameReading, reread_name
 
 # A person's name read beside its label but not starting with a known surname is most often a misread
@@ -34,6 +35,16 @@ class Party:
     id_reading: IdNumberReading | None = None
     unlikely_name: bool = False
     reread: NameReading | None = None  # set when characters of the name were re-read from candidates
+    where: str = "row"  # where the name stood: beside its label ("row") or under it ("below", "next_page")
+    tier: int = 0  # index of the label pattern that found it
+
+    def name_evidence(self) -> Evidence:
+        changed = self.reread is not None and self.reread.changed
+        return Evidence(self.tier, self.where, 0, 0, -1 if self.unlikely_name else 0, changed)
+
+    def id_evidence(self) -> Evidence:
+        repaired = self.id_reading is not None and review(self.id_reading, "")[0] < 1.0
+        return Evidence(self.tier, self.where, 0, 0, 0, repaired)
 
     def id_warnings(self, field: str) -> list[str]:
         """What the clerk must know about this party's ID number, as warnings on ``field``."""
@@ -76,11 +87,53 @@ def id_after(
         rest = rest + NEWLINE + row
     found = parse_id_number(rest.text, max_skip=len(rest.text), candidates=rest.candidates)
     if found is None:
+        rest = _digits_joined(rest)  # an ID number written one digit per box
+        found = parse_id_number(rest.text, max_skip=len(rest.text), candidates=rest.candidates) or _one_box_lost(
+            rest.text
+        )
+    if found is None:
         return None
     reading, start, end = found
     page, bbox = rest.bbox(start, end)
     factor, _ = review(reading, "")
     return Value(reading.value, rest.text[start:end], page, bbox, rest.confidence(start, end) * factor), reading
+
+
+def _digits_joined(chars: Chars) -> Chars:
+    """The characters without the gaps between single digits: an ID number written one digit per box of a
+    ruled table reads as 4 4 0 3 0 5 …, one cell (or one OCR line) per digit."""
+    text = chars.text
+    keep = [
+        i
+        for i, c in enumerate(text)
+        if not (c in " \n" and 0 < i < len(text) - 1 and text[i - 1] in _DIGITS and text[i + 1] in _DIGITS)
+    ]
+    cands = chars.candidates
+    return Chars(
+        "".join(text[i] for i in keep),
+        tuple(chars.origin[i] for i in keep),
+        tuple(cands[i] for i in keep) if cands else (),
+    )
+
+
+_DIGITS = set("0123456789Xx×")
+_SEVENTEEN = re.compile(r"(?<![0-9Xx])([1-9][0-9]{15}[0-9Xx])(?![0-9Xx])")
+
+
+def _one_box_lost(text: str) -> tuple[IdNumberReading, int, int] | None:
+    """Seventeen digits where boxes hold an ID number: the detector lost one box, most often a thin 1. The
+    number is put back only when exactly one place for a 1 gives a valid number (check digit, birth date,
+    region code); it is then a repair (lower confidence, a warning)."""
+    m = _SEVENTEEN.search(text)
+    if m is None:
+        return None
+    digits = m.group(1).upper()
+    valid = {digits[:k] + "1" + digits[k:] for k in range(18) if is_valid(digits[:k] + "1" + digits[k:])}
+    if len(valid) != 1:
+        return None
+    value = valid.pop()
+    reading = IdNumberReading(value, digits, True, repairs=("a lost box read as 1",))
+    return reading, m.start(1), m.end(1)
 
 
 def _reread(name: Value) -> NameReading | None:
@@ -108,7 +161,7 @@ def find_parties(
 ) -> list[Party]:
     """Every filled-in party under the first of ``patterns`` that has one, in reading order, once per name."""
     parse = parse_party_name if companies else parse_person_name
-    for pattern in patterns:
+    for tier, pattern in enumerate(patterns):
         parties: dict[str, Party] = {}
         for hit in layout.find_labels(pattern):
             name = layout.value_at(hit, parse, whole_below=True)
@@ -126,7 +179,8 @@ def find_parties(
             if unlikely:
                 name = replace(name, confidence=name.confidence * UNLIKELY_NAME)
             number, id_reading = id_after(layout, hit, party_labels) or (None, None)
-            parties[str(name.value)] = Party(name, number, id_reading, unlikely, reading)
+            where = layout.candidate(hit)[1]
+            parties[str(name.value)] = Party(name, number, id_reading, unlikely, reading, where, tier)
         if parties:
             return list(parties.values())
     return []

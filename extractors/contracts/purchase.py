@@ -5,18 +5,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from decimal import Decimal
 from typing import ClassVar
 
 from domain.models import Field, OcrPage
+from extractors.anchors import ALIAS, Layout, Value
 from extractors.base import DocumentExtractor, Extraction
 from extractors.contracts.amounts import parse_figure
+from extractors.contracts.calibration import calibrated
+from extractors.contracts.choose import (
+    Candidate,
+    Evidence,
+    candidates,
+    first,
+    is_dwelling,
+    is_floor_area,
+    is_total,
+    sections,
+    split,
+)
 from extractors.contracts.common import (
+    DISAGREEING,
     ROLES,
+    Amount,
     address_field,
-    amount_with_words,
+    amount_candidates,
     as_field,
     labels,
     layout_of,
+    other_contract,
     score_document,
     tiers,
     unread_on,
@@ -30,18 +48,31 @@ RENTAL_WORDS = ("出租人", "承租人", "月租金", "租赁期限", "押金",
 
 CONTRACT_NO = tiers("合同编号", "网签合同编号", "合同备案号", "备案编号", "网签编号")
 SELLER = [labels("出卖人", "卖方", "出售方", "转让方", misreads=True), labels("甲方")]
-BUYER = [labels("买受人", "买方", "购买方", "受让方", misreads=True), labels("乙方")]
-PARTY = re.compile(rf"(?:出卖[人入]|买受[人入]|卖方|买方|出售方|购买方|转让方|受让方)(?:[(【](?:{ROLES})[)】])?(?::|$)")
+BUYER = [labels("买受人", "买方", "购买方", "受让方", "共有人", misreads=True), labels("乙方")]
+PARTY = re.compile(
+    rf"(?:出卖[人入]|买受[人入]|卖方|买方|出售方|购买方|转让方|受让方|共有人)(?:[(【](?:{ALIAS})?(?:{ROLES})[)】])?(?::|$|(?=\s))"
+)
 ADDRESS = [
     *tiers("房屋坐落", "房屋地址", "房屋座落", "房产地址", "坐落地点", "坐落", "座落"),
     re.compile(r"[坐座].?[于在]|位于"),
 ]
-AREA = [re.compile(r"(?<!内)建筑面积(?:为|约为|共)?[:]?")]
+AREA = [
+    re.compile(r"(?<!内)建筑面积(?:为|约为|共)?[:]?"),
+    # As misread under glare or blur (速筑面积, 建筑面枳): believed only when no label as printed gives a value.
+    re.compile(r"(?<!内)(?:[\u4e00-\u9fff]筑面积|建[\u4e00-\u9fff]面积|建筑[\u4e00-\u9fff]积)(?:为|约为|共)?[:]?"),
+]
 TOTAL = [
     *tiers("总价款", "房屋总价", "成交价", "成交价格", "房屋总价款", "总价", "转让价款"),
     re.compile(r"(?:总价款|房屋总价|成交价格?|房屋价款|总价|转让价款)(?:为|是|共计)?(?:人民币)?"),
 ]
-UNIT = [re.compile(r"单价(?:为)?(?:每平方米)?[:]?")]
+UNIT = [re.compile(r"单价(?:为)?(?:人民币)?(?:每平方米)?(?:人民币)?[:]?")]
+BIRTH = [labels("出生日期", roles=False)]
+SEX = [labels("性别", roles=False)]
+# Every field a purchase contract states: those not found are reported (a page may be missing).
+EXPECTED = (
+    "contract_number", "seller_name", "buyer_name", "buyer_id_number", "property_address", "floor_area",
+    "total_price", "signing_date",
+)  # fmt: skip
 # Where each required field's label is printed (labels only: prose patterns match boilerplate anywhere).
 REQUIRED_LABELS = {
     "seller_name": SELLER[:1],
@@ -63,6 +94,44 @@ def _buyers_field(buyers: list[Party]) -> Field:
     return Field("buyers", listed, round(min(confs), 4), first.page, first.bbox)
 
 
+def _agrees(area: Value, unit: Value, total: Value) -> bool:
+    """总价款 ≈ 建筑面积 × 单价, within the rounding of an area to 0.01 m² and of a price to the yuan."""
+    a, u, t = (Decimal(str(v.value)) for v in (area, unit, total))
+    return abs(a * u - t) <= u * Decimal("0.006") + 1
+
+
+def _price(
+    areas: list[Candidate], units: list[Candidate], totals: list[Amount]
+) -> tuple[Candidate | None, Candidate | None, Amount | None, int]:
+    """The floor area, unit price and total that agree (总价款 ≈ 建筑面积 × 单价), preferring labels as printed
+    and reading order; failing that, the first of each. The last item is +1 when they agree, -1 when all three
+    were found and do not, 0 otherwise."""
+    for t in totals:
+        for a in areas:
+            for u in units:
+                if _agrees(a.value, u.value, t.figure):
+                    return a, u, t, 1
+    a, u, t = (areas[0] if areas else None), (units[0] if units else None), (totals[0] if totals else None)
+    return a, u, t, (-1 if a and u and t else 0)
+
+
+def _sex_of(text: str) -> tuple[str, int, int] | None:
+    m = re.match(r"\s*([男女])", text)
+    return (m.group(1), m.start(1), m.end(1)) if m else None
+
+
+def _id_agreement(layout: Layout, heads: list[str], id_number: str) -> int:
+    """+1 when the 出生日期 (and 性别) printed for the buyers include this ID number's, -1 when printed and not."""
+    births = {str(c.value.value) for c in candidates(layout, BIRTH, parse_date, heads=heads)}
+    sexes = {str(c.value.value) for c in candidates(layout, SEX, _sex_of, heads=heads)}
+    if not births and not sexes:
+        return 0
+    birth = f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}"
+    sex = "男" if id_number[16:17].isdigit() and int(id_number[16]) % 2 else "女"
+    ok = (not births or birth in births) and (not sexes or sex in sexes)
+    return 1 if ok else -1
+
+
 class PurchaseContractExtractor(DocumentExtractor):
     doc_type: ClassVar[str] = "purchase_contract"
     fields: ClassVar[tuple[str, ...]] = (
@@ -82,36 +151,108 @@ class PurchaseContractExtractor(DocumentExtractor):
     field_groups: ClassVar[Mapping[str, tuple[str, ...]]] = {"buyers": ("buyer_name", "buyer_id_number")}
 
     def score(self, pages: Sequence[OcrPage]) -> float:
+        if other_contract(pages, TITLES):
+            return 0.0
         return score_document(pages, titles=TITLES, vocabulary=VOCABULARY, against=RENTAL_WORDS)
 
     def extract(self, pages: Sequence[OcrPage]) -> Extraction:
         layout = layout_of(pages)
+        heads = sections(layout)
         fields: dict[str, Field | None] = {}
-        fields["contract_number"] = as_field("contract_number", layout.first_value(CONTRACT_NO, parse_contract_number))
+        evidence: dict[str, Evidence] = {}
+        number, evidence["contract_number"] = first(candidates(layout, CONTRACT_NO, parse_contract_number), 0)
+        fields["contract_number"] = as_field("contract_number", number)
         sellers = find_parties(layout, SELLER, PARTY, companies=True)
         fields["seller_name"] = as_field("seller_name", sellers[0].name) if sellers else None
         warnings: list[str] = sellers[0].name_warnings("seller_name") if sellers else []
+        if sellers:
+            evidence["seller_name"] = sellers[0].name_evidence()
         buyers = find_parties(layout, BUYER, PARTY)
         if buyers:
-            first = buyers[0]
-            fields["buyer_name"] = as_field("buyer_name", first.name)
-            fields["buyer_id_number"] = as_field("buyer_id_number", first.id_number)
+            first_buyer = buyers[0]
+            fields["buyer_name"] = as_field("buyer_name", first_buyer.name)
+            fields["buyer_id_number"] = as_field("buyer_id_number", first_buyer.id_number)
             fields["buyers"] = _buyers_field(buyers)
-            warnings.extend(first.warnings("buyer_name", "buyer_id_number"))
+            warnings.extend(first_buyer.warnings("buyer_name", "buyer_id_number"))
             for i, other in enumerate(buyers[1:], start=1):
                 warnings.extend(other.warnings(f"buyers[{i}].name", f"buyers[{i}].id_number"))
-        fields["property_address"], repaired = address_field(
-            "property_address", layout.first_value(ADDRESS, parse_address)
-        )
+            evidence["buyer_name"] = first_buyer.name_evidence()
+            if first_buyer.id_number is not None:
+                agree = _id_agreement(layout, heads, str(first_buyer.id_number.value))
+                evidence["buyer_id_number"] = replace(first_buyer.id_evidence(), agreement=agree)
+                if agree < 0:
+                    warnings.append(
+                        "buyer_id_number: the birth date or sex printed for the buyers does not match the ID number; "
+                        "check / 买受人出生日期或性别与证件号码不符，请核对"
+                    )
+        kept, rejected = split(candidates(layout, ADDRESS, parse_address, heads=heads), is_dwelling)
+        address, evidence["property_address"] = first(kept, rejected)
+        fields["property_address"], repaired = address_field("property_address", address)
+        if repaired:
+            evidence["property_address"] = replace(evidence["property_address"], repaired=True)
         warnings.extend(repaired)
-        fields["floor_area"] = as_field("floor_area", layout.first_value(AREA, parse_area))
-        total, words = amount_with_words(layout, TOTAL)
-        fields["total_price"] = as_field("total_price", total)
-        fields["total_price_in_words"] = as_field("total_price_in_words", words)
-        fields["unit_price"] = as_field("unit_price", layout.first_value(UNIT, parse_figure))
-        fields["signing_date"] = as_field("signing_date", layout.first_value(SIGNED, parse_date))
+        if address is None and rejected:
+            warnings.append(
+                "property_address: only a land parcel or project location was found, not the house; "
+                "check / 仅找到地块或项目坐落，未找到房屋坐落，请核对"
+            )
+        warnings.extend(self._price_fields(layout, heads, fields, evidence))
+        signed, evidence["signing_date"] = first(candidates(layout, SIGNED, parse_date, heads=heads), 0)
+        fields["signing_date"] = as_field("signing_date", signed)
         missing = [k for k in self.required_fields if not fields.get(k)]
         if missing:
             warnings.append(f"purchase_contract: not found: {', '.join(missing)}")
+        absent = [k for k in EXPECTED if not fields.get(k) and k not in missing]
+        if absent:
+            warnings.append(
+                f"purchase_contract: also not found (a page may be missing): {', '.join(absent)} / "
+                f"未找到：{'、'.join(absent)}（可能缺页）"
+            )
         found = {k: v for k, v in fields.items() if v is not None}
-        return Extraction(found, tuple(warnings), unread_on=unread_on(layout, fields, REQUIRED_LABELS))
+        return Extraction(
+            calibrated(found, evidence),
+            tuple(warnings),
+            extra={
+                "evidence": {
+                    k: {**e.as_dict(), "score": found[k].confidence} for k, e in evidence.items() if k in found
+                }
+            },
+            unread_on=unread_on(layout, fields, REQUIRED_LABELS),
+        )
+
+    @staticmethod
+    def _price_fields(
+        layout: Layout, heads: list[str], fields: dict[str, Field | None], evidence: dict[str, Evidence]
+    ) -> list[str]:
+        """建筑面积, 单价 and 总价款 (with its 大写), chosen together so that they agree."""
+        areas, rejected_areas = split(candidates(layout, AREA, parse_area, heads=heads), is_floor_area)
+        units = candidates(layout, UNIT, parse_figure, heads=heads)
+        every_total = amount_candidates(layout, TOTAL)
+        totals = [t for t in every_total if is_total(Candidate(t.figure, t.tier, "row", t.left, "", t.row))]
+        area, unit, total, agree = _price(areas, units, totals)
+        fields["floor_area"] = as_field("floor_area", area.value if area else None)
+        fields["unit_price"] = as_field("unit_price", unit.value if unit else None)
+        fields["total_price"] = as_field("total_price", total.figure if total else None)
+        fields["total_price_in_words"] = as_field("total_price_in_words", total.words if total else None)
+        for name, chosen, pool, rejected in (
+            ("floor_area", area, areas, rejected_areas),
+            ("unit_price", unit, units, 0),
+        ):
+            if chosen is not None:
+                others = {str(c.value.value) for c in pool} - {str(chosen.value.value)}
+                evidence[name] = Evidence(chosen.tier, chosen.where, len(others), rejected, agree)
+        if total is not None:
+            others = {str(t.figure.value) for t in totals} - {str(total.figure.value)}
+            words = {True: 1, False: -1, None: 0}[total.agrees]
+            evidence["total_price"] = Evidence(
+                total.tier, "row", len(others), len(every_total) - len(totals), agree if agree else words
+            )
+            if total.words is not None:
+                evidence["total_price_in_words"] = Evidence(total.tier, "row", 0, 0, words)
+        if agree < 0:
+            # One of the three is misread (or the contract prices by 套内 area): all three go to the reviewer.
+            for name in ("floor_area", "unit_price", "total_price"):
+                if (f := fields.get(name)) is not None:
+                    fields[name] = replace(f, confidence=round(f.confidence * DISAGREEING, 4))
+            return ["total_price: 总价款 is not 建筑面积 × 单价; check the three / 总价款与建筑面积×单价不符，请核对"]
+        return []

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import ClassVar
 
 from domain.models import Field, OcrPage
-from extractors.anchors import Layout, Value
+from extractors.anchors import ALIAS, Layout, Value
 from extractors.base import DocumentExtractor, Extraction
+from extractors.contracts.calibration import calibrated
+from extractors.contracts.choose import Candidate, Evidence, candidates, first, is_dwelling, is_rent, sections, split
 from extractors.contracts.common import (
     ROLES,
     address_field,
-    amount_with_words,
+    amount_candidates,
     as_field,
     labels,
     layout_of,
+    other_contract,
     score_document,
     tiers,
     unread_on,
@@ -29,7 +33,9 @@ PURCHASE_WORDS = ("出卖人", "买受人", "总价款", "商品房", "单价", 
 
 LESSOR = [labels("出租人", "出租方", "房东", misreads=True), labels("甲方")]
 LESSEE = [labels("承租人", "承租方", "租客", "租户", misreads=True), labels("乙方")]
-PARTY = re.compile(rf"(?:出租[人入]|承租[人入]|出租方|承租方|房东|租客|甲方|乙方)(?:[(【](?:{ROLES})[)】])?(?::|$)")
+PARTY = re.compile(
+    rf"(?:出租[人入]|承租[人入]|出租方|承租方|房东|租客|甲方|乙方|共同承租人)(?:[(【](?:{ALIAS})?(?:{ROLES})[)】])?(?::|$|(?=\s))"
+)
 ADDRESS = [
     *tiers("房屋坐落", "房屋地址", "房屋座落", "租赁房屋地址", "出租房屋地址", "房屋位置", "坐落"),
     re.compile(r"[坐座].?[于在]|位于"),
@@ -41,6 +47,50 @@ RENT = [
 # Where each required field's label is printed (labels only: prose patterns match boilerplate anywhere).
 REQUIRED_LABELS = {"lessor_name": LESSOR[:1], "lessee_name": LESSEE[:1], "monthly_rent": RENT[:2]}
 TERM = [re.compile(r"租赁期限|租赁期|租期")]
+EXPECTED = (
+    "lessor_name", "lessor_id_number", "lessee_name", "lessee_id_number", "property_address", "monthly_rent",
+    "lease_start", "lease_end", "signing_date",
+)  # fmt: skip
+_CN_COUNT = (
+    {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
+    | {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖拾", start=0)}
+    | {"两": 2, "半": 0}
+)
+_YEARS = re.compile(r"(?<![\d年])(\d{1,2}|[一二三四五六七八九十壹贰叁肆伍两])\s*(?:个)?年(?![\d一二三四五六七八九十])")
+
+
+def term_months(text: str) -> tuple[str, int, int] | None:
+    """The lease term as a count of months: 共12个月, 为壹年, 两年; None when not stated."""
+    months = parse_months(text)
+    if months is not None:
+        return months
+    m = _YEARS.search(text)
+    if m is None:
+        return None
+    n = int(m.group(1)) if m.group(1).isdigit() else _CN_COUNT.get(m.group(1), 0)
+    return (str(12 * n), m.start(1), m.end()) if 0 < n <= 20 else None
+
+
+def _add_months(d: dt.date, months: int) -> dt.date | None:
+    y, m = divmod(d.month - 1 + months, 12)
+    try:
+        return d.replace(year=d.year + y, month=m + 1)
+    except ValueError:
+        return None
+
+
+def term_agrees(start: str, end: str, months: str | None) -> int:
+    """+1 when the end follows the start and the term (the day before, or the same day, N months on), -1 when
+    it does not (or ends before it starts), 0 without a term to compare."""
+    s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    if e <= s:
+        return -1
+    if months is None:
+        return 0
+    on = _add_months(s, int(months))
+    return 1 if on is not None and e in (on, on - dt.timedelta(days=1)) else -1
+
+
 SIGNED = [
     *tiers("签订日期", "签约日期", "签订时间", "签署日期", "签约时间"),
     labels("日期", roles=False),
@@ -59,10 +109,13 @@ def _term(layout: Layout) -> tuple[Value | None, Value | None, Value | None]:
             for iso, s, e in dates[:2]:
                 page, bbox = chars.bbox(s, e)
                 out.append(Value(iso, chars.text[s:e], page, bbox, chars.confidence(s, e)))
-            months = parse_months(chars.text[dates[1][2] :])
+            # The term is stated after the dates (…止，共12个月) or before them (租赁期共12个月，自…).
+            months = term_months(chars.text[dates[1][2] :])
+            off = dates[1][2]
+            if months is None:
+                months, off = term_months(chars.text[: dates[0][1]]), 0
             if months is not None:
                 m, s, e = months
-                off = dates[1][2]
                 page, bbox = chars.bbox(off + s, off + e)
                 out.append(Value(m, m, page, bbox, chars.confidence(off + s, off + e)))
             else:
@@ -99,11 +152,15 @@ class RentalAgreementExtractor(DocumentExtractor):
     required_fields: ClassVar[tuple[str, ...]] = ("lessor_name", "lessee_name", "monthly_rent", "lease_start")
 
     def score(self, pages: Sequence[OcrPage]) -> float:
+        if other_contract(pages, TITLES):
+            return 0.0
         return score_document(pages, titles=TITLES, vocabulary=VOCABULARY, against=PURCHASE_WORDS)
 
     def extract(self, pages: Sequence[OcrPage]) -> Extraction:
         layout = layout_of(pages)
+        heads = sections(layout)
         fields: dict[str, Field | None] = {}
+        evidence: dict[str, Evidence] = {}
         warnings: list[str] = []
         for role, patterns in (("lessor", LESSOR), ("lessee", LESSEE)):
             parties = find_parties(layout, patterns, PARTY, companies=role == "lessor")
@@ -111,20 +168,57 @@ class RentalAgreementExtractor(DocumentExtractor):
                 fields[f"{role}_name"] = as_field(f"{role}_name", parties[0].name)
                 fields[f"{role}_id_number"] = as_field(f"{role}_id_number", parties[0].id_number)
                 warnings.extend(parties[0].warnings(f"{role}_name", f"{role}_id_number"))
-        fields["property_address"], repaired = address_field(
-            "property_address", layout.first_value(ADDRESS, parse_address)
-        )
+                evidence[f"{role}_name"] = parties[0].name_evidence()
+                evidence[f"{role}_id_number"] = parties[0].id_evidence()
+        kept, rejected = split(candidates(layout, ADDRESS, parse_address, heads=heads), is_dwelling)
+        address, evidence["property_address"] = first(kept, rejected)
+        fields["property_address"], repaired = address_field("property_address", address)
+        if repaired:
+            evidence["property_address"] = Evidence(**{**evidence["property_address"].as_dict(), "repaired": True})
         warnings.extend(repaired)
-        rent, words = amount_with_words(layout, RENT, max_skip=8)
-        fields["monthly_rent"] = as_field("monthly_rent", rent)
-        fields["monthly_rent_in_words"] = as_field("monthly_rent_in_words", words)
+        every_rent = amount_candidates(layout, RENT, max_skip=8)
+        rents = [r for r in every_rent if is_rent(Candidate(r.figure, r.tier, "row", r.left, "", r.row))]
+        if rents:
+            rent = rents[0]
+            fields["monthly_rent"] = as_field("monthly_rent", rent.figure)
+            fields["monthly_rent_in_words"] = as_field("monthly_rent_in_words", rent.words)
+            words = {True: 1, False: -1, None: 0}[rent.agrees]
+            others = {str(r.figure.value) for r in rents} - {str(rent.figure.value)}
+            evidence["monthly_rent"] = Evidence(rent.tier, "row", len(others), len(every_rent) - len(rents), words)
+            if rent.words is not None:
+                evidence["monthly_rent_in_words"] = Evidence(rent.tier, "row", 0, 0, words)
         start, end, months = _term(layout)
         fields["lease_start"] = as_field("lease_start", start)
         fields["lease_end"] = as_field("lease_end", end)
         fields["lease_term_months"] = as_field("lease_term_months", months)
-        fields["signing_date"] = as_field("signing_date", layout.first_value(SIGNED, parse_date))
+        if start is not None and end is not None:
+            agree = term_agrees(str(start.value), str(end.value), str(months.value) if months else None)
+            for name in ("lease_start", "lease_end", "lease_term_months"):
+                evidence[name] = Evidence(agreement=agree)
+            if agree < 0:
+                warnings.append(
+                    "lease_end: does not follow the lease start and term; check the three / "
+                    "租赁起止日期与租期不符，请核对"
+                )
+        signed, evidence["signing_date"] = first(candidates(layout, SIGNED, parse_date, heads=heads), 0)
+        fields["signing_date"] = as_field("signing_date", signed)
         missing = [k for k in self.required_fields if not fields.get(k)]
         if missing:
             warnings.append(f"rental_agreement: not found: {', '.join(missing)}")
+        absent = [k for k in EXPECTED if not fields.get(k) and k not in missing]
+        if absent:
+            warnings.append(
+                f"rental_agreement: also not found (a page may be missing): {', '.join(absent)} / "
+                f"未找到：{'、'.join(absent)}（可能缺页）"
+            )
         found = {k: v for k, v in fields.items() if v is not None}
-        return Extraction(found, tuple(warnings), unread_on=unread_on(layout, fields, REQUIRED_LABELS))
+        return Extraction(
+            calibrated(found, evidence),
+            tuple(warnings),
+            extra={
+                "evidence": {
+                    k: {**e.as_dict(), "score": found[k].confidence} for k, e in evidence.items() if k in found
+                }
+            },
+            unread_on=unread_on(layout, fields, REQUIRED_LABELS),
+        )

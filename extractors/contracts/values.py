@@ -24,7 +24,7 @@ _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"
 _CN_DATE = re.compile(
     r"([〇零一二三四五六七八九Oo]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
-_AREA = re.compile(r"(\d{1,5}(?:\.\d{1,4})?)\s*(?:平方米|平米|㎡|m2|m²|M2)")
+_AREA = re.compile(r"(\d{1,5}(?:\.\d{1,4})?)\s*(?:平\s*方\s*米|平\s*米|㎡|m2|m²|M2)")
 _CONTRACT_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
 _ADDRESS_END = re.compile(r"[。;, ]|的(?:房屋|住房|房产|商品房|住宅)|\(|(?:房屋|该房屋)?用途|出租给|出售给|$")
 _ADDRESS_HINT = re.compile(r"[省市区县镇乡村路街道巷号楼栋幢室弄里]")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from samples.generator.contract_families import PURCHASE_FAMILIES, RENTAL_FAMILIES
 from samples.generator.contract_pdf import (
     images_to_tiff,
     page_count,
@@ -33,7 +34,13 @@ from samples.generator.contract_values import make_purchase_facts, make_rental_f
 DOC_TYPES = ("purchase_contract", "rental_agreement")
 FORMS = ("text_pdf", "scanned_pdf", "camera")
 DIFFICULTIES = ("easy", "medium", "hard")
-TEMPLATES = {"purchase_contract": PURCHASE_TEMPLATES, "rental_agreement": RENTAL_TEMPLATES}
+# Template families by document type: our first templates, then the families modelled on the real forms
+# (samples.generator.contract_families); ``HELD_OUT`` names those the reading rules were not written against.
+TEMPLATES = {
+    "purchase_contract": {**PURCHASE_TEMPLATES, **PURCHASE_FAMILIES},
+    "rental_agreement": {**RENTAL_TEMPLATES, **RENTAL_FAMILIES},
+}
+_RESALE = ("resale_prose", "resale_city")
 MIN_PAGES, MAX_PAGES = 2, 6
 A4_FRAME = (2592, 1944)  # a 5 MP document camera
 A4_FILL = (0.86, 0.96)  # share of the frame height the page takes
@@ -58,7 +65,9 @@ class ContractSample:
 def _layout(doc_type: str, template: str, rng: random.Random, hard: bool) -> tuple[list, dict]:
     if doc_type == "purchase_contract":
         buyers = 2 if rng.random() < (0.35 if hard else 0.15) else 1
-        facts = make_purchase_facts(rng, resale=template == "resale_prose" or rng.random() < 0.2, buyers=buyers)
+        facts = make_purchase_facts(
+            rng, resale=template in _RESALE or (template in PURCHASE_TEMPLATES and rng.random() < 0.2), buyers=buyers
+        )
     else:
         facts = make_rental_facts(rng)
     truth = facts.truth()
