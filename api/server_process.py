@@ -96,7 +96,8 @@ class ServerProcess:
         self._proc = None
 
     def __enter__(self) -> ServerProcess:
-        return self.start()
+        # ``with ServerProcess(...).start(wait_for=...) as server`` must not start a second server.
+        return self if self._proc is not None else self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

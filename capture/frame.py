@@ -86,6 +86,11 @@ def upright_turn(image: np.ndarray, *, landscape: bool | None) -> int:
     return 270 if verdict else 90
 
 
+def upright_known(image: np.ndarray) -> bool:
+    """Whether an upright page's orientation is settled by its layout, so OCR need not try it turned 180°."""
+    return orientation.surely_upright(cv2.cvtColor(shrink(image, 800), cv2.COLOR_BGR2GRAY))
+
+
 def _physical_long_mm(kind: str) -> float | None:
     return {"id_card": ID_CARD_MM[0], "a4": A4_MM[0]}.get(kind)
 
@@ -168,6 +173,7 @@ def _cropped_page(page: Page, det: Detection, index: int) -> Page:
         quality=report,
         phash=phash(image),
         transforms=transforms,
+        upright_known=upright_known(image),
     )
 
 
@@ -191,7 +197,13 @@ def _whole_page(page: Page, *, scan: bool) -> Page:
         report = assess(image, kind="other", framing=None, no_document=True)
     h, w = image.shape[:2]
     return page.with_(
-        image=image, width=float(w), height=float(h), quality=report, phash=phash(image), transforms=tuple(transforms)
+        image=image,
+        width=float(w),
+        height=float(h),
+        quality=report,
+        phash=phash(image),
+        transforms=tuple(transforms),
+        upright_known=upright_known(image),
     )
 
 

@@ -180,6 +180,12 @@ def upside_down(gray: np.ndarray) -> bool | None:
     return None
 
 
+def surely_upright(gray: np.ndarray) -> bool:
+    """True when every cue (line alignment and the title's place) says a horizontal-text page is upright."""
+    up, down = _votes(ink_mask(gray))
+    return up >= 2 and down == 0
+
+
 def skew_angle(gray: np.ndarray, *, max_deg: float = 5.0) -> float:
     """Small rotation (degrees, counter-clockwise positive as cv2.getRotationMatrix2D takes it) that makes
     text lines horizontal: the angle whose row projection of the ink is sharpest."""

@@ -28,7 +28,7 @@ class OcrSettings(BaseModel):
         "paddle", description="OCR engine by registry name: paddle | rapidocr | tesseract | onnx-batched | torch-cuda"
     )
     model_dir: Path = Field(default_factory=lambda: _var() / "models", description="assembled model folders")
-    threads: int = Field(0, ge=0, description="inference threads per process; 0 = ONNX Runtime's default")
+    threads: int = Field(0, ge=0, description="inference threads per session; 0 = the cores shared among the sessions")
     det_limit_side_len: int = Field(960, ge=320, le=4000, description="longest side fed to text detection")
     review_below: float = Field(
         0.9,
@@ -44,6 +44,13 @@ class OcrSettings(BaseModel):
         20.0, ge=0, le=5000, description="batched engines: how long a page waits for others to share its batch"
     )
     batch_cpu_threads: int = Field(0, ge=0, description="batched engines: threads for pre/post-processing; 0 = cores")
+    sessions: int = Field(
+        0, ge=0, description="inference sessions per process, one per concurrent reader (no lock); 0 = cores, at most 4"
+    )
+    spin_threads: bool = Field(
+        False, description="ONNX Runtime threads spin while idle (faster on an idle machine, slower on a busy one)"
+    )
+    rec_batch: int = Field(6, ge=1, le=256, description="text lines per recognition batch (sorted by width)")
 
 
 class CaptureSettings(BaseModel):

@@ -128,6 +128,7 @@ class Page:
     quality: QualityReport = field(default_factory=QualityReport)
     phash: str | None = None  # perceptual hash of the page image, for duplicate detection
     transforms: tuple[str, ...] = ()  # what capture did: "exif_rotate_90", "perspective", "rotate_180", ...
+    upright_known: bool = False  # capture's layout cues all agreed the page stands upright (no 180° re-read)
 
     def with_(self, **changes: Any) -> Page:
         from dataclasses import replace

@@ -17,7 +17,7 @@ from pipeline.reshoot import reshoot_requests
 
 log = logging.getLogger(__name__)
 
-# Below this mean line confidence a page may be upside down; it is read once more turned 180°.
+# Below this mean line confidence a page capture was unsure of may be upside down; it is read once more turned 180°.
 _UPRIGHT_MIN_CONFIDENCE = 0.80
 
 
@@ -49,8 +49,9 @@ def read_page(page: Page, engine: OcrEngine) -> ReadPage:
         return ReadPage(page, ocr, (time.perf_counter() - t0) * 1000)
     assert page.image is not None, "a page without a text layer must carry an image"
     ocr = engine.recognize(page.image)
-    if _mean_confidence(ocr) < _UPRIGHT_MIN_CONFIDENCE:
-        # Capture fixes 90/270° from the text direction; 180° is cheaper to settle by reading it.
+    if not page.upright_known and _mean_confidence(ocr) < _UPRIGHT_MIN_CONFIDENCE:
+        # Capture fixes 90/270° from the text direction, and 180° when all its layout cues agree; otherwise
+        # 180° is settled by reading the page turned (a page capture is sure of is not read twice).
         turned = np.ascontiguousarray(page.image[::-1, ::-1])
         ocr_turned = engine.recognize(turned)
         if _mean_confidence(ocr_turned) > _mean_confidence(ocr) + 0.05:

@@ -29,7 +29,20 @@ class DecodedText(str):
 def candidates_for(text: str, probs: np.ndarray, characters: Sequence[str], *, blank: int = 0) -> tuple | None:
     """Candidates for each character of ``text`` from the T×C probabilities it was greedily decoded from;
     None when the decode cannot be lined up with ``text`` (a class that spells several characters)."""
-    best = probs.argmax(axis=1)
+    return candidates_from_peaks(text, probs, probs.argmax(axis=1), probs.max(axis=1), characters, blank=blank)
+
+
+def candidates_from_peaks(
+    text: str,
+    probs: np.ndarray,
+    best: np.ndarray,
+    peak_prob: np.ndarray,
+    characters: Sequence[str],
+    *,
+    blank: int = 0,
+) -> tuple | None:
+    """``candidates_for`` with the arg-max class and its probability of each frame already computed (the
+    decoder needs them too)."""
     change = np.r_[True, best[1:] != best[:-1]]
     runs = np.flatnonzero(change)  # every run of one class, blanks included
     emitted = runs[best[runs] != blank]
@@ -40,7 +53,6 @@ def candidates_for(text: str, probs: np.ndarray, characters: Sequence[str], *, b
     # The strongest frame of each emitted run: its class is the character; the rest of that frame are candidates.
     ends = np.r_[runs[1:], len(best)]
     run_end = ends[np.searchsorted(runs, emitted)]
-    peak_prob = probs.max(axis=1)
     peaks = np.array([t0 + int(peak_prob[t0:t1].argmax()) for t0, t1 in zip(emitted, run_end, strict=True)])
     rows = probs[peaks].astype(np.float64)
     rows[:, blank] = 0.0

@@ -57,7 +57,7 @@ def get_engine(name: str | None = None, settings: OcrSettings | None = None) -> 
     settings = settings or get_settings().ocr
     name = name or settings.engine
     cls = engine_class(name)
-    key = (name, str(settings.model_dir), settings.threads, settings.det_limit_side_len)
+    key = (name, settings.model_dump_json(exclude={"engine", "review_below"}))  # every setting a model load uses
     with _lock:
         if key not in _instances:
             _instances[key] = cls(settings)

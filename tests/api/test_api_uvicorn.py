@@ -180,3 +180,12 @@ def test_clients_that_send_headers_too_slowly_are_cut_off(server):
         while chunk := sock.recv(4096):
             answer += chunk
         assert answer.startswith(b"HTTP/1.1 200")
+
+
+def test_a_started_server_used_as_a_context_manager_is_not_started_twice(tmp_path):
+    env = {"DOCINTEL_VAR_DIR": str(tmp_path), "DOCINTEL_OCR__ENGINE": "tesseract"}
+    server = ServerProcess(env=env, log_path=tmp_path / "server.log").start(wait_for="/healthz")
+    first = server._proc
+    with server as same:
+        assert same is server and server._proc is first
+    assert first.poll() is not None  # stopped on leaving the block: nothing left behind

@@ -172,3 +172,15 @@ def test_a_keystoned_a4_page_that_measures_like_a_card_stays_a_page() -> None:
     assert h > w and h >= 1400
     assert abs(h / w - A4_MM[1] / A4_MM[0]) < 0.01
     assert "perspective" in page.transforms
+
+
+@pytest.mark.parametrize("turn", [0, 180])
+def test_a_page_whose_cues_all_agree_is_marked_upright_known(turn: int) -> None:
+    """Only a page that truly stands upright is marked so (the pipeline then reads it once, never turned)."""
+    rng = random.Random(5)
+    sheet = draw_page(rng, px_per_mm=4.0)
+    (page,) = prepare_frame(camera_page(rotate(sheet, turn), "contract.pdf#1", origin="scan"), SETTINGS)
+    assert likeness(page.image, sheet) > likeness(page.image, rotate(sheet, 180))
+    assert page.upright_known
+    blank = camera_page(np.full((800, 600, 3), 250, np.uint8), "blank.pdf#1", origin="scan")
+    assert not prepare_frame(blank, SETTINGS)[0].upright_known  # no cues: unknown
