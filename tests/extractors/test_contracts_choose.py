@@ -82,3 +82,13 @@ def test_the_calibration_table_is_the_share_right_and_rises_with_the_score() -> 
     assert low <= table[f"plain/{score_bin(0.99)}"]
     # A cell is never certain from the values it saw: 10 right of 10 is not 1.0.
     assert fit_table([("agrees", 0.99, True)] * 10)[f"agrees/{score_bin(0.99)}"] < 0.96
+
+
+@pytest.mark.parametrize("ev", [Evidence(), Evidence(repaired=True), Evidence(agreement=-1), Evidence(competitors=2)])
+def test_the_committed_table_never_lifts_a_flagged_value(ev: Evidence) -> None:
+    """Below 0.8 the reading rules have flagged the value (or the recogniser barely read it): lower only."""
+    from extractors.contracts.calibration import probability
+
+    for score in (0.05, 0.3, 0.5, 0.79):
+        p = probability(score, ev)
+        assert p is not None and p <= score
