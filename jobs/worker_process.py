@@ -86,7 +86,7 @@ def _after_fork(**_: Any) -> None:
 
 
 def sweep_once(settings: Settings, db: Any) -> None:
-    from pipeline.job_store import sweep
+    from pipeline.job_sweep import sweep
 
     sweep(db, get_dispatcher(), settings=settings.jobs)
     _trim_broker(settings)

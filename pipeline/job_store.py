@@ -5,8 +5,7 @@ effect "exactly once":
   item finished (or leased by a live worker) and does nothing;
 - ``complete_item`` stores the item's result *and* its side effects (rows written by ``store``) in the same
   transaction as the state change, guarded by ``state not in (done, failed)``: of two racing runs, one commits;
-- ``sweep`` finds what a killed worker or a lost message left behind (expired leases, queued items never
-  started, finished jobs never closed, callbacks never sent) and sends it again.
+- ``pipeline.job_sweep.sweep`` finds what a killed worker or a lost message left behind and sends it again.
 
 A poison file that kills its worker (crash, memory, hard time limit) is run at most ``max_attempts`` times and then
 fails its own item; the job goes on.
@@ -21,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from config.settings import JobsSettings
@@ -32,7 +31,7 @@ from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
-_OPEN_ITEM = (ItemState.QUEUED, ItemState.RUNNING)
+OPEN_ITEM = (ItemState.QUEUED, ItemState.RUNNING)
 
 
 class Dispatcher(Protocol):
@@ -122,7 +121,7 @@ def chunks_of(session: Session, job_id: str, *, open_only: bool = True) -> dict[
     """Item ids by chunk, in order; only unfinished items with ``open_only``."""
     query = select(JobItem.chunk, JobItem.id).where(JobItem.job_id == job_id).order_by(JobItem.seq)
     if open_only:
-        query = query.where(JobItem.state.in_(_OPEN_ITEM))
+        query = query.where(JobItem.state.in_(OPEN_ITEM))
     out: dict[int, list[int]] = defaultdict(list)
     for chunk, item_id in session.execute(query):
         out[chunk].append(item_id)
@@ -241,7 +240,7 @@ def complete_item(
     with db.session() as s:
         won = s.execute(
             update(JobItem)
-            .where(JobItem.id == item_id, JobItem.state.in_(_OPEN_ITEM))
+            .where(JobItem.id == item_id, JobItem.state.in_(OPEN_ITEM))
             .values(state=ItemState.DONE, lease_until=None, finished_at=utcnow())
         ).rowcount
         if won != 1:
@@ -259,7 +258,7 @@ def fail_item(db: Database, *, item_id: int, error: dict[str, Any], result: dict
         return (
             s.execute(
                 update(JobItem)
-                .where(JobItem.id == item_id, JobItem.state.in_(_OPEN_ITEM))
+                .where(JobItem.id == item_id, JobItem.state.in_(OPEN_ITEM))
                 .values(state=ItemState.FAILED, error=error, result=result, lease_until=None, finished_at=utcnow())
             ).rowcount
             == 1
@@ -277,7 +276,7 @@ def maybe_finish(db: Database, dispatcher: Dispatcher, *, job_id: str) -> bool:
     """Sends the finishing task once every item is finished (once: ``finish_sent_at`` is set in the same
     transaction that saw the last item done; the sweeper sends it again if it is lost)."""
     with db.session() as s:
-        open_items = s.scalar(select(func.count()).where(JobItem.job_id == job_id, JobItem.state.in_(_OPEN_ITEM)))
+        open_items = s.scalar(select(func.count()).where(JobItem.job_id == job_id, JobItem.state.in_(OPEN_ITEM)))
         if open_items:
             return False
         sent = s.execute(
@@ -313,94 +312,6 @@ def final_state(done: int, failed: int) -> str:
 def _aware(t: dt.datetime) -> dt.datetime:
     # SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones.
     return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
-
-
-@dataclass(frozen=True)
-class SweepReport:
-    expired: int
-    requeued: int
-    finished: int
-    callbacks: int
-
-    def __bool__(self) -> bool:
-        return bool(self.expired or self.requeued or self.finished or self.callbacks)
-
-
-def sweep(db: Database, dispatcher: Dispatcher, *, settings: JobsSettings) -> SweepReport:
-    """Sends again whatever was lost. Safe to run in every worker at once: each change is a conditional update and
-    only rows this sweep changed are sent."""
-    now = utcnow()
-    stale = now - dt.timedelta(seconds=settings.requeue_after_s)
-    finish_stale = now - dt.timedelta(seconds=3 * settings.lease_s)
-    unsent = now - dt.timedelta(seconds=settings.lease_s)  # never taken by the broker (it was down at submission)
-    with db.session() as s:
-        expired = s.execute(
-            update(JobItem)
-            .where(JobItem.state == ItemState.RUNNING, JobItem.lease_until < now)
-            .values(state=ItemState.QUEUED, lease_until=None, dispatched_at=now)
-            .returning(JobItem.id, JobItem.job_id)
-        ).all()
-        lost = s.execute(
-            update(JobItem)
-            .where(
-                JobItem.state == ItemState.QUEUED,
-                or_(
-                    JobItem.dispatched_at < stale,
-                    and_(
-                        JobItem.dispatched_at.is_(None),
-                        JobItem.job_id.in_(select(Job.id).where(Job.created_at < unsent)),
-                    ),
-                ),
-            )
-            .values(dispatched_at=now)
-            .returning(JobItem.id, JobItem.job_id)
-        ).all()
-        resend: dict[str, list[int]] = defaultdict(list)
-        for item_id, job_id in [*expired, *lost]:
-            resend[job_id].append(item_id)
-        kinds = dict(s.execute(select(Job.id, Job.kind).where(Job.id.in_(list(resend)))).all()) if resend else {}
-        unfinished = s.execute(
-            update(Job)
-            .where(
-                Job.state.not_in(JobState.FINAL),
-                or_(Job.finish_sent_at.is_(None), Job.finish_sent_at < finish_stale),
-                ~select(JobItem.id).where(JobItem.job_id == Job.id, JobItem.state.in_(_OPEN_ITEM)).exists(),
-                Job.created_at < now - dt.timedelta(seconds=settings.lease_s),
-            )
-            .values(finish_sent_at=now)
-            .returning(Job.id, Job.kind)
-        ).all()
-        callbacks = s.execute(
-            update(Job)
-            .where(
-                Job.callback_state == "pending",
-                Job.state.in_(JobState.FINAL),
-                Job.callback_next_at < now - dt.timedelta(seconds=settings.lease_s),
-            )
-            .values(callback_next_at=now)
-            .returning(Job.id)
-        ).all()
-    for job_id, item_ids in resend.items():
-        item_set = set(item_ids)
-        with db.session() as s:
-            chunks = chunks_of(s, job_id)
-        for chunk_ids in chunks.values():
-            if item_set.intersection(chunk_ids):
-                dispatcher.send_items(job_id, kinds.get(job_id, ""), chunk_ids)
-    for job_id, kind in unfinished:
-        dispatcher.send_finish(job_id, kind)
-    for (job_id,) in callbacks:
-        dispatcher.send_callback(job_id)
-    report = SweepReport(len(expired), len(lost), len(unfinished), len(callbacks))
-    if report:
-        log.warning(
-            "sweep: %d expired leases, %d lost messages, %d unfinished jobs, %d callbacks sent again",
-            report.expired,
-            report.requeued,
-            report.finished,
-            report.callbacks,
-        )
-    return report
 
 
 def item_ids_of(session: Session, job_id: str, item_ids: Iterable[int]) -> list[int]:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from config.settings import JobsSettings, StorageSettings
-from pipeline import job_store
+from pipeline import job_store, job_sweep
 from storage import migrate
 from storage.db import Database
 from storage.jobs_models import ItemState, Job, JobItem, JobState
@@ -87,9 +87,9 @@ def test_an_expired_lease_is_swept_and_run_again(db):
     job_id, ids = _job(db, chunks=[0, 0, 1])
     d = RecordingDispatcher()
     job_store.claim_item(db, item_id=ids[0], settings=SETTINGS)
-    assert not job_store.sweep(db, d, settings=SETTINGS)  # a live lease is left alone
+    assert not job_sweep.sweep(db, d, settings=SETTINGS)  # a live lease is left alone
     _expire(db, ids[0])
-    report = job_store.sweep(db, d, settings=SETTINGS)
+    report = job_sweep.sweep(db, d, settings=SETTINGS)
     assert report.expired == 1
     assert d.items == [(job_id, "package", [ids[0], ids[1]])]  # its whole chunk, minus nothing finished
     claim = job_store.claim_item(db, item_id=ids[0], settings=SETTINGS)
@@ -101,7 +101,7 @@ def test_a_file_that_keeps_killing_its_worker_fails_itself_not_the_job(db):
     for _ in range(SETTINGS.max_attempts):
         assert job_store.claim_item(db, item_id=ids[0], settings=SETTINGS) is not None
         _expire(db, ids[0])
-        job_store.sweep(db, RecordingDispatcher(), settings=SETTINGS)
+        job_sweep.sweep(db, RecordingDispatcher(), settings=SETTINGS)
     assert job_store.claim_item(db, item_id=ids[0], settings=SETTINGS) is None
     with db.session() as s:
         item = s.get(JobItem, ids[0])
@@ -139,13 +139,13 @@ def test_sweep_sends_lost_messages_and_lost_finishes(db):
     old = utcnow() - dt.timedelta(seconds=SETTINGS.lease_s + 5)
     with db.session() as s:  # created a while ago and never sent (the broker was down at submission)
         s.execute(update(Job).where(Job.id == job_id).values(created_at=old))
-    assert job_store.sweep(db, d, settings=SETTINGS).requeued == 1
+    assert job_sweep.sweep(db, d, settings=SETTINGS).requeued == 1
     assert d.items == [(job_id, "package", ids)]
     job_store.claim_item(db, item_id=ids[0], settings=SETTINGS)
     job_store.complete_item(db, item_id=ids[0], result={})  # ... and its worker died before sending the finish
-    assert job_store.sweep(db, d, settings=SETTINGS).finished == 1
+    assert job_sweep.sweep(db, d, settings=SETTINGS).finished == 1
     assert d.finishes == [job_id]
-    assert job_store.sweep(db, d, settings=SETTINGS).finished == 0  # sent: not again until it is stale
+    assert job_sweep.sweep(db, d, settings=SETTINGS).finished == 0  # sent: not again until it is stale
 
 
 def test_resume_sends_only_what_is_left(db):
