@@ -134,7 +134,7 @@ def main() -> None:
     from pipeline.rereading import keep_surer_readings
     from samples.generator.contracts import make_contract_set, reshoot
 
-    engine = _SamePicturesOnce(get_engine())
+    engine = _SamePicturesOnce(get_engine(settings=get_settings().ocr))
     review_below = get_settings().ocr.review_below
     fields: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     groups: dict[str, list[bool]] = defaultdict(list)

@@ -173,7 +173,7 @@ def run(args) -> dict:  # type: ignore[no-untyped-def]
     from extractors.engines import get_engine
 
     settings = get_settings()
-    engine = get_engine()
+    engine = get_engine(settings=get_settings().ocr)
     role = roles()
     families = [f for f in role if not args.families or f.split("/")[1] in args.families.split(",")]
     forms = args.forms.split(",")

@@ -102,10 +102,11 @@ def _reader(variant: str):
     import numpy as np
 
     if variant == "docintel":
+        from config.settings import get_settings
         from extractors.engines import get_engine
         from pipeline.extract import InputFile, extract_files
 
-        engine = get_engine()
+        engine = get_engine(settings=get_settings().ocr)
 
         def one(name: str, blob: bytes) -> list:
             return [d.to_json() for d in extract_files([InputFile(name, blob)], engine=engine)]

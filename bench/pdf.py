@@ -75,9 +75,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=3)
     args = ap.parse_args()
 
+    from config.settings import get_settings
     from extractors.engines import get_engine
 
-    engine = get_engine()
+    engine = get_engine(settings=get_settings().ocr)
     docs = _documents(args.documents, args.seed)
     text_files = [(name, pdf) for name, pdf, _ in docs]
     scan_files = [(name.replace(".pdf", "_scan.pdf"), scan) for name, _, scan in docs]

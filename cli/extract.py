@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     # Loads once for the whole batch, and only when a page needs OCR: an empty or garbage file is refused
     # before any model is made.
-    engine = LazyEngine(args.engine, settings.ocr)
+    engine = LazyEngine(args.engine, settings=settings.ocr)
     if args.doc_type:
         from extractors.registry import extractor_for
 

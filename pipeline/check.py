@@ -145,7 +145,7 @@ def check_case(
     registry = registry if registry is not None else configured_registry(settings.checks)
     t0 = time.perf_counter()
     # Loaded when the first page needs OCR, so a file that cannot be read is refused without loading models.
-    engine = engine or LazyEngine(engine_name, settings.ocr)
+    engine = engine or LazyEngine(engine_name, settings=settings.ocr)
     t1 = time.perf_counter()
     documents = extract_case_documents(inputs, engine=engine, settings=settings)
     t2 = time.perf_counter()

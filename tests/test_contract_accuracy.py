@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from config.settings import get_settings
 from domain.models import ExtractedDocument, OcrPage
 from extractors.engines import OcrEngine, get_engine
 from pipeline.extract import InputFile, extract_files
@@ -127,7 +128,7 @@ def test_text_pdf_pages_are_never_ocrd(text_results) -> None:
 
 @pytest.fixture(scope="module")
 def ocr_engine() -> OcrEngine:
-    return get_engine()
+    return get_engine(settings=get_settings().ocr)
 
 
 def test_a_scanned_page_does_go_through_ocr(ocr_engine: OcrEngine) -> None:

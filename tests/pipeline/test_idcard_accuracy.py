@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from config.settings import get_settings
 from samples.generator.idcard import GROUND_TRUTH, generate_set
 from samples.generator.idcard_eval import Tally
 
@@ -41,7 +42,7 @@ def tally(tmp_path_factory) -> Tally:
     folder = tmp_path_factory.mktemp("idcards")
     truth = generate_set(folder, count=COUNT, seed=SEED)
     assert json.loads((folder / GROUND_TRUTH).read_text(encoding="utf-8")) == truth
-    engine = get_engine()
+    engine = get_engine(settings=get_settings().ocr)
     result = Tally()
     for cap in truth["captures"]:
         data = (folder / cap["file"]).read_bytes()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from config.settings import Settings, StorageSettings
+from config.settings import Settings, StorageSettings, get_settings
 from domain.errors import Conflict, NotFound
 from extractors.engines import get_engine
 from pipeline import case_upload, cases
@@ -57,7 +57,9 @@ def services(request, tmp_path_factory, sample) -> CaseServices:
     )
     db = Database(settings.storage)
     migrate.upgrade(db)
-    yield CaseServices(db=db, blobs=LocalBlobStore(tmp / "blobs"), settings=settings, engine=get_engine())
+    yield CaseServices(
+        db=db, blobs=LocalBlobStore(tmp / "blobs"), settings=settings, engine=get_engine(settings=get_settings().ocr)
+    )
     db.dispose()
 
 
@@ -198,7 +200,7 @@ def test_a_crash_between_blob_and_row_leaves_no_row_and_the_retry_succeeds(servi
         cu.rerun_checks = die
         settings = Settings().model_copy(update={{"storage": StorageSettings(database_url={services.db.settings.database_url!r})}})
         svc = CaseServices(db=Database(settings.storage), blobs=LocalBlobStore({str(services.blobs.root)!r}),
-                           settings=settings, engine=get_engine())
+                           settings=settings, engine=get_engine(settings=get_settings().ocr))
         case_upload.add_document(svc, principal=Principal({who.key_id!r}, Role.COUNTER, {who.branch!r}),
                                  case_id={case_id!r}, filename={name!r}, data=open({str(frame)!r}, "rb").read(),
                                  idempotency_key="k-crash")

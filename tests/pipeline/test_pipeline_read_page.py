@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 import pipeline.extract as extract
+from config.settings import get_settings
 from domain.models import Page
 from extractors.engines import get_engine
 
@@ -18,7 +19,7 @@ class CountingEngine:
     """The real default engine, counting its reads."""
 
     def __init__(self) -> None:
-        self.inner, self.calls, self.name = get_engine("paddle"), 0, "paddle"
+        self.inner, self.calls, self.name = get_engine("paddle", settings=get_settings().ocr), 0, "paddle"
 
     def version(self) -> str:
         return self.inner.version()
