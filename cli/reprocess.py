@@ -40,16 +40,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _services():  # type: ignore[no-untyped-def]
     from config.settings import get_settings
-    from pipeline.cases import CaseServices
-    from storage import migrate
-    from storage.blobs import build_blob_store
-    from storage.db import get_database
+    from pipeline.services import open_services
 
-    settings = get_settings()
-    db = get_database(settings.storage)
-    if settings.storage.auto_migrate:
-        migrate.upgrade(db)
-    return CaseServices(db=db, blobs=build_blob_store(settings.storage), settings=settings)
+    return open_services(get_settings())
 
 
 def _selection(args: argparse.Namespace):  # type: ignore[no-untyped-def]

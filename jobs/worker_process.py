@@ -36,11 +36,9 @@ BROKER_RETENTION_S = 24 * 3600
 def services() -> CaseServices:
     """This process's services: its own database pool (never one inherited through a fork) and blob store; the OCR
     engine comes from the registry's per-process cache on first use."""
-    from storage.blobs import build_blob_store
-    from storage.db import Database
+    from pipeline.services import open_services
 
-    settings = get_settings()
-    return CaseServices(db=Database(settings.storage), blobs=build_blob_store(settings.storage), settings=settings)
+    return open_services(get_settings(), upgrade=False)  # the parent migrated before forking (below)
 
 
 @signals.worker_init.connect
@@ -49,14 +47,9 @@ def _on_worker_init(**_: Any) -> None:
     _preload(settings)
     if not settings.storage.auto_migrate:
         return
-    from storage import migrate
-    from storage.db import Database
+    from pipeline.services import open_database
 
-    db = Database(settings.storage)
-    try:
-        migrate.upgrade(db)
-    finally:
-        db.dispose()
+    open_database(settings).dispose()  # migrates once, before the pool processes fork
 
 
 def _preload(settings: Settings) -> None:

@@ -1,0 +1,44 @@
+"""One start-up path for everything that runs use cases: the API, the worker processes and the CLI open their
+database, blob store and (where they have them) engine, OCR pool and signer through ``open_services``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from config.settings import Settings
+from extractors.engines import OcrEngine
+from pipeline.cases import CaseServices, run_inline
+from storage import migrate
+from storage.blobs import build_blob_store
+from storage.db import Database
+
+
+def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
+    """A database pool of this process's own (never one inherited through a fork), migrated when
+    ``storage.auto_migrate`` says so and ``upgrade`` is left on: a worker's pool processes leave it to their parent,
+    which migrated once before forking them."""
+    db = Database(settings.storage)
+    if upgrade and settings.storage.auto_migrate:
+        migrate.upgrade(db)
+    return db
+
+
+def open_services(
+    settings: Settings,
+    *,
+    engine: OcrEngine | None = None,
+    offload: Callable[[Callable[[], Any]], Any] = run_inline,
+    signer: Any = None,
+    upgrade: bool = True,
+) -> CaseServices:
+    """The services the use cases work with. Without ``engine`` the configured one is loaded on first use; without
+    ``offload`` heavy work runs inline (CLI, workers); without ``signer`` finalize opens the configured one."""
+    return CaseServices(
+        db=open_database(settings, upgrade=upgrade),
+        blobs=build_blob_store(settings.storage),
+        settings=settings,
+        engine=engine,
+        offload=offload,
+        signer=signer,
+    )
