@@ -135,9 +135,9 @@ def _tree_cpu(pid: int) -> float:
 def celery_run(files: list[tuple[str, bytes]], *, broker: str, processes: int, threads: int, redis) -> dict:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
+    from devtools.job_servers import WorkerProcess, settings_for
     from jobs.celery_app import make_celery
     from jobs.dispatch import CeleryDispatcher
-    from jobs.testing import WorkerProcess, settings_for
     from pipeline.cases import CaseServices
     from pipeline.keys import Principal, Role, create_api_key
     from pipeline.packages import Upload, submit_package
@@ -204,9 +204,9 @@ def acceptance_via_api(files: list[tuple[str, bytes]], *, redis) -> dict:  # typ
     from starlette.testclient import TestClient
 
     from api.app import create_app
+    from devtools.job_servers import WorkerProcess, settings_for
     from jobs.celery_app import make_celery
     from jobs.dispatch import CeleryDispatcher
-    from jobs.testing import WorkerProcess, settings_for
     from pipeline.keys import create_api_key
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-jobs-api-"))
@@ -282,7 +282,7 @@ def main() -> None:
     parser.add_argument("--max-wait", type=float, default=1200.0, help="longest wait for a quiet host, seconds")
     args = parser.parse_args()
 
-    from jobs.testing import RedisServer
+    from devtools.job_servers import RedisServer
 
     files = make_package(args.files, args.seed)
     configs = [tuple(int(x) for x in c.split("x")) for c in args.configs.split(",")]

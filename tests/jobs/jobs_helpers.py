@@ -12,9 +12,9 @@ from pathlib import Path
 from loopback import CallbackReceiver
 
 from config.settings import Settings
+from devtools.job_servers import RedisServer, WorkerProcess, settings_for
 from jobs.celery_app import make_celery
 from jobs.dispatch import CeleryDispatcher
-from jobs.testing import RedisServer, WorkerProcess, settings_for
 from pipeline.cases import CaseServices
 from pipeline.keys import Principal, Role, create_api_key
 from storage import migrate

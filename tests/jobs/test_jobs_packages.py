@@ -210,9 +210,9 @@ def _finalize_package(env) -> None:  # type: ignore[no-untyped-def]
 def test_a_package_accepted_while_the_broker_is_down_is_run_once_it_is_back(redis_server, tmp_path):
     from jobs_helpers import make_job_env
 
+    from devtools.job_servers import free_port, settings_for
     from jobs.celery_app import make_celery
     from jobs.dispatch import CeleryDispatcher
-    from jobs.testing import free_port, settings_for
 
     env = make_job_env("redis", tmp_path, redis_server)
     try:

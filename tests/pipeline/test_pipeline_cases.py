@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from config.settings import Settings, StorageSettings, get_settings
+from devtools.pg_cluster import find_pg_bin, shared_server
 from domain.errors import Conflict, NotFound
 from extractors.engines import get_engine
 from pipeline import case_upload, cases
@@ -22,7 +23,6 @@ from storage import migrate
 from storage.blobs import LocalBlobStore, sha256_hex
 from storage.db import Database
 from storage.models import Document, DocumentFile, Extraction, FieldCorrection, ReplacedDocumentFile
-from storage.testing import find_pg_bin, shared_server
 
 ROOT = Path(__file__).resolve().parents[2]
 

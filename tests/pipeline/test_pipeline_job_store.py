@@ -42,7 +42,7 @@ def db(request, tmp_path) -> Database:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'jobs.db'}"
     else:
-        from storage.testing import find_pg_bin, shared_server
+        from devtools.pg_cluster import find_pg_bin, shared_server
 
         if find_pg_bin() is None:
             pytest.skip("PostgreSQL binaries NOT FOUND (install Debian's postgresql): PostgreSQL tests skipped")

@@ -1,4 +1,4 @@
-"""``make demo`` (``python -m samples.demo``): one full counter transaction over real HTTP.
+"""``make demo`` (``python -m devtools.demo``): one full counter transaction over real HTTP.
 
 Starts ``docintel serve`` on a free loopback port with the embedded defaults (SQLite and blobs under var/, the dev
 PKI), waits for /readyz, creates a counter key with ``docintel keys create``, then, as the counter software would:
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import httpx
 
-from api.server_process import ServerProcess
 from config.settings import PROJECT_ROOT, get_settings
+from devtools.server_process import ServerProcess
 from domain.masking import mask_id_number, mask_name
 
 SEED = 7
@@ -145,7 +145,7 @@ def _print_console(settings, running_at: str | None, key: str) -> None:  # type:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m samples.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--keep-running", action="store_true", help="leave the server up after the transaction")
     args = parser.parse_args(argv)
 
