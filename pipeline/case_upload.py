@@ -21,6 +21,7 @@ from domain.errors import Conflict, InputError, NotFound
 from domain.models import ExtractedDocument
 from extractors.engines import get_engine
 from extractors.registry import extractor_for
+from extractors.rereading import fields_from_json, keep_surer_readings
 from pipeline import idempotency
 from pipeline.case_checks import rerun_checks
 from pipeline.case_views import document_view, report_view
@@ -29,7 +30,6 @@ from pipeline.extract import InputFile, extract_files
 from pipeline.idempotency import Outcome
 from pipeline.keys import Principal
 from pipeline.page_reads import extract_file, extract_pages_of_one, read_file, reads_per_file
-from pipeline.rereading import fields_from_json, keep_surer_readings
 from storage.blobs import sha256_hex
 from storage.models import Document, DocumentFile, Extraction, ReplacedDocumentFile, utcnow
 from storage.repositories import (

@@ -63,7 +63,7 @@ def _store_documents(s: Session, job: Job, *, settings: Settings) -> dict[str, A
     readings = [_reading(i) for i in items if i.state == ItemState.DONE]
     summaries: list[dict[str, Any]] = []
     for index, assembled in enumerate(assemble(readings)):
-        extracted = build_assembled(assembled)
+        extracted = build_assembled(assembled, review_below=settings.ocr.review_below)
         doc = Document(
             case_id=job.case_id,
             seq=index,

@@ -22,8 +22,9 @@ import numpy as np
 
 from config.settings import Settings
 from domain.models import DocType, ExtractedDocument, OcrPage, Page, QualityIssue, QualityReport, Severity, TextLine
+from extractors.document import ReadPage, build_document, engine_version_for, read_page
 from extractors.engines import OcrEngine
-from pipeline.extract import InputFile, ReadPage, build_document, capture_pages, read_page
+from pipeline.extract import InputFile, capture_pages
 
 MULTI_PAGE_TYPES = frozenset({DocType.PURCHASE_CONTRACT.value, DocType.RENTAL_AGREEMENT.value})
 _PAGE_SUFFIX = re.compile(
@@ -184,7 +185,7 @@ def assemble(files: Sequence[FileReading]) -> list[AssembledDocument]:
     return docs
 
 
-def build_assembled(doc: AssembledDocument) -> ExtractedDocument:
+def build_assembled(doc: AssembledDocument, *, review_below: float) -> ExtractedDocument:
     """Classify and extract over the assembled pages (renumbered), from the recorded readings."""
     reads = [read_from_json(r) for r in doc.reads]
     reads = [ReadPage(r.page.with_(index=i), r.ocr, r.ms) for i, r in enumerate(reads)]
@@ -193,6 +194,7 @@ def build_assembled(doc: AssembledDocument) -> ExtractedDocument:
         reads,
         sources=[f.name for f in doc.files],
         doc_type=doc.doc_type,
-        engine=RecordedEngine(first.engine_version),
+        engine_version=engine_version_for(reads, RecordedEngine(first.engine_version)),
         capture_ms=sum(f.capture_ms / max(len(f.groups), 1) for f in doc.files),
+        review_below=review_below,
     )

@@ -24,11 +24,12 @@ from capture.archive import ArchiveFile, ArchiveLimits, check_names, read_zip, r
 from capture.sniff import FileKind, sniff
 from checks.business import parse_business
 from domain.errors import DocintelError, EmptyFile, ExternalServiceError, FileTooLarge, InputError, UnsafeArchive
+from extractors.document import build_document, engine_version_for
 from extractors.engines import get_engine
 from pipeline import idempotency, job_store
 from pipeline.callbacks import check_callback_url
 from pipeline.cases import CaseServices, _business_date
-from pipeline.extract import InputFile, build_document
+from pipeline.extract import InputFile
 from pipeline.idempotency import Outcome
 from pipeline.job_runner import ItemOutcome, JobKind
 from pipeline.job_store import Claim, Dispatcher
@@ -236,7 +237,7 @@ def process_file(svc: CaseServices, claim: Claim) -> ItemOutcome:
             g,
             sources=[claim.filename],
             doc_type=None,
-            engine=engine,
+            engine_version=engine_version_for(g, engine),
             capture_ms=capture_ms / len(groups),
             review_below=svc.settings.ocr.review_below,
         )

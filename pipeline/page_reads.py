@@ -15,9 +15,10 @@ from collections.abc import Sequence
 
 from config.settings import Settings
 from domain.models import ExtractedDocument
+from extractors.document import ReadPage, build_document, engine_version_for, read_page
 from extractors.engines import OcrEngine
 from pipeline import page_pixels
-from pipeline.extract import InputFile, ReadPage, build_document, capture_pages, read_page
+from pipeline.extract import InputFile, capture_pages
 from storage.blobs import sha256_hex
 
 MAX_FILES = 512
@@ -106,7 +107,7 @@ def extract_pages_of_one(
         renumbered,
         sources=[f.name for f in files],
         doc_type=doc_type,
-        engine=engine,
+        engine_version=engine_version_for(renumbered, engine),
         capture_ms=capture_total,
         review_below=settings.ocr.review_below,
     )

@@ -9,8 +9,8 @@ import pytest
 from config.settings import CaptureSettings, JobsSettings, Settings
 from domain.errors import EmptyFile, FileTooLarge, InputError, UnsafeArchive
 from domain.models import OcrPage, Page, QualityIssue, QualityReport, Severity, TextLine
+from extractors.document import ReadPage
 from pipeline.cases import CaseServices
-from pipeline.extract import ReadPage
 from pipeline.package_reads import FileReading, assemble, page_stem, read_from_json, read_to_json
 from pipeline.packages import Upload, unpack_uploads
 

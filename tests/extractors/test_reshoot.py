@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain.models import ExtractedDocument, Field, PageInfo, QualityIssue, QualityReport, ReshootRequest, Severity
-from pipeline.reshoot import reshoot_requests
+from extractors.reshoot import reshoot_requests
 
 REQUIRED = ("lessor_name", "lessee_name", "monthly_rent")
 
@@ -88,8 +88,7 @@ def test_a_field_the_clerk_corrected_leaves_the_stored_list() -> None:
 
 def test_build_document_lists_by_the_threshold_it_is_given() -> None:
     from domain.models import OcrPage, Page, TextLine
-    from pipeline.extract import ReadPage, build_document
-    from pipeline.package_reads import RecordedEngine
+    from extractors.document import ReadPage, build_document
 
     lines = (
         TextLine("出租人（甲方）：钱多多", 0.85, (100, 100, 320, 120)),
@@ -102,7 +101,7 @@ def test_build_document_lists_by_the_threshold_it_is_given() -> None:
             [read],
             sources=["p1.jpg"],
             doc_type="rental_agreement",
-            engine=RecordedEngine("test"),
+            engine_version="test",
             capture_ms=0,
             review_below=review_below,
         )

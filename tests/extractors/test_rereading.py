@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.models import ExtractedDocument, Field, PageInfo
-from pipeline.rereading import fields_from_json, keep_surer_readings
+from extractors.rereading import fields_from_json, keep_surer_readings
 
 REQUIRED = ("lessor_name", "lessee_name", "property_address", "monthly_rent")
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-import pipeline.extract as extract
+import extractors.document as document
 from config.settings import get_settings
 from domain.models import Page
 from extractors.engines import get_engine
@@ -38,10 +38,10 @@ def image() -> np.ndarray:
 
 @pytest.mark.parametrize(("known", "reads"), [(True, 1), (False, 2)])
 def test_the_180_degree_retry_only_when_orientation_is_unknown(monkeypatch, image, known, reads):
-    monkeypatch.setattr(extract, "_UPRIGHT_MIN_CONFIDENCE", 1.01)  # every reading counts as doubtful
+    monkeypatch.setattr(document, "_UPRIGHT_MIN_CONFIDENCE", 1.01)  # every reading counts as doubtful
     page = Page(index=0, source="p.jpg", width=640.0, height=120.0, image=image, upright_known=known)
     engine = CountingEngine()
-    read = extract.read_page(page, engine)
+    read = document.read_page(page, engine)
     assert engine.calls == reads
     assert "公积金" in "".join(ln.text for ln in read.ocr.lines)
     assert "rotate_180_by_ocr" not in read.page.transforms

@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from domain.models import ExtractedDocument, Field
-from pipeline.reshoot import reshoot_requests
+from extractors.reshoot import reshoot_requests
 
 
 def fields_from_json(stored: Mapping[str, Mapping[str, Any]]) -> dict[str, Field]:
