@@ -21,7 +21,7 @@ from config.logging import setup_logging
 from config.settings import Settings, get_settings
 from domain.errors import DocintelError
 from extractors.engines import OcrEngine, get_engine
-from pipeline.case_checks import warm_registry
+from pipeline.cases.checks import warm_registry
 from pipeline.services import open_services
 from pipeline.signer import SignerHandle, open_signer
 from storage import migrate

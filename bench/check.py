@@ -45,7 +45,7 @@ def detections(seeds: int, contract_form: str, work: Path) -> dict:
     from checks.registries.local import LocalRegistry
     from domain.models import Severity
     from extractors.engines import get_engine
-    from pipeline.check import check_case, read_document
+    from pipeline.documents.check import check_case, read_document
     from samples.generator.case import make_case, write_case
 
     engine = get_engine(settings=get_settings().ocr)

@@ -1,5 +1,5 @@
 """Field accuracy of purchase contracts and rental agreements over a generated set, per form (text PDF, scanned
-PDF, camera frames), per difficulty and per template, end to end through ``pipeline.extract.extract_files``; and by what the pages'
+PDF, camera frames), per difficulty and per template, end to end through ``pipeline.documents.extract.extract_files``; and by what the pages'
 quality reports said (clean / warning / error, an error asking the clerk to reshoot); how much of what was wrong
 the document's reshoot list named; and, for camera frames, the accuracy after the clerk photographs the named
 pages once more (the counter's loop), beside the single-shot numbers: once under the same conditions, once as the
@@ -131,7 +131,7 @@ def main() -> None:
     from extractors.engines import get_engine
     from extractors.registry import extractor_for
     from extractors.rereading import keep_surer_readings
-    from pipeline.extract import InputFile, extract_files
+    from pipeline.documents.extract import InputFile, extract_files
     from samples.generator.contracts import make_contract_set, reshoot
 
     engine = _SamePicturesOnce(get_engine(settings=get_settings().ocr))

@@ -72,7 +72,7 @@ def read(sample, engine, settings):  # type: ignore[no-untyped-def]
     """The document as the pipeline builds it, and the evidence its extractor reported per field."""
     from extractors.document import build_document, engine_version_for, read_page
     from extractors.registry import extractor_for
-    from pipeline.extract import InputFile, capture_pages
+    from pipeline.documents.extract import InputFile, capture_pages
 
     pages = [p for name, data in sample.files for p in capture_pages(InputFile(name, data), settings)]
     reads = [read_page(p.with_(index=i), engine) for i, p in enumerate(pages)]

@@ -6,7 +6,7 @@ Redis, in one run. Prints one JSON object.
 A package of generated, mixed documents (ID-card frames: fronts, backs, both sides in one frame; contracts as text
 PDFs and scanned PDFs) is read under each setting ``PxT`` (P worker processes, T inference threads each, i.e.
 ``settings.ocr.threads`` → ONNX Runtime ``intra_op_num_threads``):
-- ``plain``: ``pipeline.extract.extract_files`` over the files in a loop, in P processes of T threads;
+- ``plain``: ``pipeline.documents.extract.extract_files`` over the files in a loop, in P processes of T threads;
 - ``celery``: ``docintel worker -c P --ocr-threads T`` on the broker, the package submitted as the API does
   (``submit_package``), timed from submission to the job's end (reading, grouping, storing, checks).
 Models are loaded and one warm-up file read per process before timing. Reported: documents/minute, CPU seconds per
@@ -86,7 +86,7 @@ def _plain_init(threads: int) -> None:
 
 def _plain_read(item: tuple[str, bytes]) -> tuple[int, float]:
     from config.settings import get_settings
-    from pipeline.extract import InputFile, extract_files
+    from pipeline.documents.extract import InputFile, extract_files
 
     c0 = time.process_time()  # CPU of every thread of this process
     n = len(list(extract_files([InputFile(*item)], engine=_engine, settings=get_settings())))
@@ -138,9 +138,9 @@ def celery_run(files: list[tuple[str, bytes]], *, broker: str, processes: int, t
     from devtools.job_servers import WorkerProcess, settings_for
     from jobs.celery_app import make_celery
     from jobs.dispatch import CeleryDispatcher
-    from pipeline.cases import CaseServices
     from pipeline.keys import Principal, Role, create_api_key
-    from pipeline.packages import Upload, submit_package
+    from pipeline.packages.submit import Upload, submit_package
+    from pipeline.services import CaseServices
     from storage import migrate
     from storage.blobs import build_blob_store
     from storage.db import Database

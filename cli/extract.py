@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cli.files import read_file
 from domain.errors import InputError
-from pipeline.extract import InputFile, extract_files
+from pipeline.documents.extract import InputFile, extract_files
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

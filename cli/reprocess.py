@@ -47,7 +47,7 @@ def _services():  # type: ignore[no-untyped-def]
 
 def _selection(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from domain.errors import InputError
-    from pipeline.reprocess import Selection, parse_when
+    from pipeline.reprocess.run import Selection, parse_when
 
     if args.limit is not None and args.limit < 1:
         raise InputError("--limit must be at least 1", message_zh="--limit 至少为 1")
@@ -62,7 +62,7 @@ def _selection(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _snapshot(svc, job_id: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from pipeline.job_store import counts, get_job
+    from pipeline.work.job_store import counts, get_job
 
     with svc.db.session() as s:
         job = get_job(s, job_id)
@@ -93,7 +93,7 @@ def report(svc, job_id: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The job's diff report: the summary, each document whose reading changed, each that failed."""
     from sqlalchemy import select
 
-    from pipeline.job_store import counts, get_job
+    from pipeline.work.job_store import counts, get_job
     from storage.jobs_models import JobItem
 
     with svc.db.session() as s:
@@ -125,8 +125,8 @@ def report(svc, job_id: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline import reprocess
-    from pipeline.job_runner import InlineDispatcher
+    from pipeline.reprocess import run as reprocess
+    from pipeline.work.runner import InlineDispatcher
     from storage.jobs_models import JobState
 
     svc = _services()

@@ -1,4 +1,4 @@
-"""Sending job messages through Celery: the ``pipeline.job_store.Dispatcher`` the API, the CLI and the workers use.
+"""Sending job messages through Celery: the ``pipeline.work.job_store.Dispatcher`` the API, the CLI and the workers use.
 Tasks are sent by name, so a sender never imports the OCR stack."""
 
 from __future__ import annotations

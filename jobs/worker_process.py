@@ -6,7 +6,7 @@
   (kept referenced, never closed: closing a SQLite handle in a child can disturb the parent's), then load the OCR
   models, so the first task does not pay for it.
 - ``worker_ready`` (main process): a sweeper thread that, every ``sweep_interval_s``, sends again what killed workers
-  and lost messages left behind (``pipeline.job_store.sweep``), and trims acknowledged messages from the
+  and lost messages left behind (``pipeline.work.job_store.sweep``), and trims acknowledged messages from the
   embedded broker's table (kombu's SQL transport never deletes them).
 """
 
@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from config.settings import Settings, get_settings
 from jobs.dispatch import get_dispatcher
-from pipeline.cases import CaseServices
+from pipeline.services import CaseServices
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def _after_fork(**_: Any) -> None:
 
 
 def sweep_once(settings: Settings, db: Any) -> None:
-    from pipeline.job_sweep import sweep
+    from pipeline.work.sweep import sweep
 
     sweep(db, get_dispatcher(), settings=settings.jobs)
     _trim_broker(settings)

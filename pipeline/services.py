@@ -1,17 +1,51 @@
-"""One start-up path for everything that runs use cases: the API, the worker processes and the CLI open their
-database, blob store and (where they have them) engine, OCR pool and signer through ``open_services``."""
+"""What every use case works with (``CaseServices``, ``audit``) and the one start-up path that builds it: the API,
+the worker processes and the CLI open their database, blob store and (where they have them) engine, OCR pool and
+signer through ``open_services``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from config.settings import Settings
 from extractors.engines import OcrEngine
-from pipeline.cases import CaseServices, run_inline
+from pipeline.keys import Principal
 from storage import migrate
-from storage.blobs import build_blob_store
+from storage.blobs import BlobStore, build_blob_store
 from storage.db import Database
+from storage.repositories import record_audit
+
+T = TypeVar("T")
+
+
+def run_inline(fn: Callable[[], T]) -> T:
+    return fn()
+
+
+@dataclass(frozen=True)
+class CaseServices:
+    """What the case use cases work with. ``offload`` runs the heavy parts (OCR, signing): the API passes its
+    bounded pool, the CLI and workers run them inline."""
+
+    db: Database
+    blobs: BlobStore
+    settings: Settings
+    engine: OcrEngine | None = None
+    offload: Callable[[Callable[[], Any]], Any] = run_inline
+    signer: Any = None
+
+
+def audit(session, principal: Principal, action: str, subject_type: str, subject_id: str, **detail: Any) -> None:  # type: ignore[no-untyped-def]
+    record_audit(
+        session,
+        api_key_id=principal.key_id,
+        branch=principal.branch,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=detail,
+    )
 
 
 def open_database(settings: Settings, *, upgrade: bool = True) -> Database:

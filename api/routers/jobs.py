@@ -9,10 +9,10 @@ from pydantic import BaseModel, Field
 
 from api.deps import AuthDep, ServicesDep
 from api.schemas import problems
-from pipeline import job_store
-from pipeline.job_store import Dispatcher
-from pipeline.job_views import get_job_view
 from pipeline.keys import Role
+from pipeline.work import job_store
+from pipeline.work.job_store import Dispatcher
+from pipeline.work.views import get_job_view
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 

@@ -12,7 +12,7 @@ import pytest
 from checks.registries.local import LocalRegistry
 from config.settings import get_settings
 from domain.models import Severity
-from pipeline.check import CaseCheckResult, check_case, read_document
+from pipeline.documents.check import CaseCheckResult, check_case, read_document
 from samples.generator.case import PLANTS, make_case, write_case
 
 CONSISTENT = [
@@ -102,7 +102,7 @@ def test_same_card_photographed_twice_is_a_duplicate_and_two_peoples_cards_are_n
     import random
 
     from checks.engine import run_checks
-    from pipeline.extract import InputFile, extract_files
+    from pipeline.documents.extract import InputFile, extract_files
     from samples.generator.case import _shoot_cards, plan_case
 
     result, sample = checked_cases[("purchase_withdrawal", None)]

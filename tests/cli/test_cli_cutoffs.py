@@ -21,7 +21,7 @@ import pytest
 from config.settings import get_settings
 from domain.errors import InputError
 from extractors.engines import LazyEngine
-from pipeline.extract import InputFile, extract_files
+from pipeline.documents.extract import InputFile, extract_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples" / "idcards").glob("*.jpg")) + sorted((ROOT / "samples" / "contracts").glob("*.*"))

@@ -10,7 +10,7 @@ import pytest
 
 from config.settings import get_settings
 from extractors.engines import OcrEngine, get_engine
-from pipeline.extract import InputFile, extract_files
+from pipeline.documents.extract import InputFile, extract_files
 from samples.generator.contracts import make_contract
 
 

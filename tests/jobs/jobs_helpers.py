@@ -15,8 +15,8 @@ from config.settings import Settings
 from devtools.job_servers import RedisServer, WorkerProcess, settings_for
 from jobs.celery_app import make_celery
 from jobs.dispatch import CeleryDispatcher
-from pipeline.cases import CaseServices
 from pipeline.keys import Principal, Role, create_api_key
+from pipeline.services import CaseServices
 from storage import migrate
 from storage.blobs import build_blob_store
 from storage.db import Database

@@ -11,8 +11,8 @@ from malicious_zips import make_zip
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
-from pipeline.callbacks import SIGNATURE_HEADER, verify_signature
-from pipeline.packages import Upload, submit_package
+from pipeline.packages.submit import Upload, submit_package
+from pipeline.work.callbacks import SIGNATURE_HEADER, verify_signature
 from storage.jobs_models import ItemState, Job, JobItem
 from storage.models import Document, DocumentFile, Extraction
 

@@ -37,7 +37,7 @@ PER_DIFFICULTY_FLOOR = {"easy": 1.0, "medium": 0.9, "hard": 0.85}
 @pytest.fixture(scope="module")
 def tally(tmp_path_factory) -> Tally:
     from extractors.engines import get_engine
-    from pipeline.extract import InputFile, extract_files
+    from pipeline.documents.extract import InputFile, extract_files
 
     folder = tmp_path_factory.mktemp("idcards")
     truth = generate_set(folder, count=COUNT, seed=SEED)
