@@ -18,21 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 from domain.models import ExtractedDocument, Field
 from extractors.reshoot import reshoot_requests
-
-
-def fields_from_json(stored: Mapping[str, Mapping[str, Any]]) -> dict[str, Field]:
-    """Fields as ``ExtractedDocument.to_json()`` stored them."""
-    out = {}
-    for name, f in stored.items():
-        bbox = f.get("bbox")
-        out[name] = Field(
-            name, f.get("value"), float(f.get("confidence", 0.0)), f.get("page"), tuple(bbox) if bbox else None
-        )
-    return out
 
 
 def _surer(before: Field | None, after: Field | None, replaced: Collection[int]) -> tuple[Field | None, bool]:

@@ -142,7 +142,7 @@ def case_list(request: Request, user: UserDep, services: ServicesDep) -> Respons
         "today": dt.date.today().isoformat(),
         "can_write": console.may_write(user.principal),
     }
-    return render(request, "records.html", context, csrf=user.csrf)
+    return render(request, "cases.html", context, csrf=user.csrf)
 
 
 @router.post("/cases")

@@ -21,7 +21,7 @@ from domain.errors import Conflict, InputError, NotFound
 from domain.models import ExtractedDocument
 from extractors.engines import get_engine
 from extractors.registry import extractor_for
-from extractors.rereading import fields_from_json, keep_surer_readings
+from extractors.rereading import keep_surer_readings
 from pipeline import idempotency
 from pipeline.cases.checks import rerun_checks
 from pipeline.cases.page_reads import extract_file, extract_pages_of_one, read_file, reads_per_file
@@ -223,7 +223,7 @@ def replace_page(
         kept = extracted
         if previous.doc_type == extracted.doc_type != "unknown":
             kept = keep_surer_readings(
-                fields_from_json(previous.result.get("fields", {})),
+                ExtractedDocument.from_json(previous.result).fields,
                 extracted,
                 replaced={page},
                 required=extractor_for(extracted.doc_type).required_fields,

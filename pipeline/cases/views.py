@@ -6,7 +6,7 @@ shown, with the evidence (page, box, confidence, file) of the machine reading.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -115,17 +115,8 @@ def case_view(
 def to_domain_document(doc: Document) -> ExtractedDocument:
     """The current extraction as a domain document, with the clerk's corrections applied (confidence 1.0; the
     machine's text kept as ``raw``), which is what the checks and the rendered application use."""
-    result = current_extraction(doc).result
-    fields: dict[str, Field] = {}
-    for name, f in result.get("fields", {}).items():
-        bbox = f.get("bbox")
-        fields[name] = Field(
-            name=name,
-            value=f.get("value"),
-            confidence=float(f.get("confidence") or 0.0),
-            page=f.get("page"),
-            bbox=tuple(bbox) if bbox else None,
-        )
+    stored = ExtractedDocument.from_json(current_extraction(doc).result)
+    fields = dict(stored.fields)
     corrections = latest_corrections(doc)
     for name, c in corrections.items():
         machine = fields.get(name)
@@ -135,21 +126,12 @@ def to_domain_document(doc: Document) -> ExtractedDocument:
             if machine
             else Field(name=name, value=c.value, confidence=1.0)
         )
-    return ExtractedDocument(
-        doc_type=doc.doc_type,
-        fields=fields,
-        source=tuple(result.get("source", [])),
-        warnings=tuple(result.get("warnings", [])),
-        timing_ms=result.get("timing_ms", {}),
-        classification_confidence=float(result.get("classification_confidence") or 0.0),
-        engine=str(result.get("engine", "")),
-        reshoot=tuple(still_open(result.get("reshoot", []), corrections)),
-    )
+    return replace(stored, doc_type=doc.doc_type, fields=fields, reshoot=tuple(still_open(stored.reshoot, corrections)))
 
 
-def still_open(stored: list[dict[str, Any]], corrections: Mapping[str, Any]) -> Iterator[ReshootRequest]:
+def still_open(stored: Iterable[ReshootRequest], corrections: Mapping[str, Any]) -> Iterator[ReshootRequest]:
     """The reshoot requests of the stored reading, less the fields the clerk has since corrected by hand."""
     for r in stored:
-        fields = tuple(f for f in r.get("fields", []) if f not in corrections)
+        fields = tuple(f for f in r.fields if f not in corrections)
         if fields:
-            yield ReshootRequest(r.get("page"), fields, str(r.get("hint_zh", "")))
+            yield replace(r, fields=fields)

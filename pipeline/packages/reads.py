@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from config.settings import Settings
-from domain.models import DocType, ExtractedDocument, OcrPage, Page, QualityIssue, QualityReport, Severity, TextLine
+from domain.models import DocType, ExtractedDocument, OcrPage, Page, QualityReport, TextLine
 from extractors.document import ReadPage, build_document, engine_version_for, read_page
 from extractors.engines import OcrEngine
 from pipeline.documents.extract import InputFile, capture_pages
@@ -58,25 +58,6 @@ def read_file_groups(file: InputFile, *, engine: OcrEngine, settings: Settings) 
 
 
 # --- to JSON and back --------------------------------------------------------------------------------------
-def _quality_json(q: QualityReport) -> dict[str, Any]:
-    return {
-        "issues": [
-            {"code": i.code, "message_zh": i.message_zh, "severity": str(i.severity), "value": i.value}
-            for i in q.issues
-        ],
-        "metrics": {k: float(v) for k, v in q.metrics.items()},
-    }
-
-
-def _quality(d: dict[str, Any]) -> QualityReport:
-    return QualityReport(
-        issues=tuple(
-            QualityIssue(i["code"], i["message_zh"], Severity(i["severity"]), i.get("value")) for i in d["issues"]
-        ),
-        metrics=d["metrics"],
-    )
-
-
 def read_to_json(r: ReadPage) -> dict[str, Any]:
     p = r.page
     return {
@@ -87,30 +68,17 @@ def read_to_json(r: ReadPage) -> dict[str, Any]:
         "unit": p.unit,
         "origin": p.origin,
         "text_layer": p.text_layer is not None,
-        "quality": _quality_json(p.quality),
+        "quality": p.quality.to_dict(),
         "phash": p.phash,
         "transforms": list(p.transforms),
         "engine": r.ocr.engine,
-        "lines": [_line_json(ln) for ln in r.ocr.lines],
+        "lines": [ln.to_json() for ln in r.ocr.lines],
         "ms": round(r.ms, 1),
     }
 
 
-def _line_json(ln: TextLine) -> list[Any]:
-    out: list[Any] = [ln.text, round(ln.confidence, 4), [round(v, 1) for v in ln.bbox]]
-    if ln.candidates is not None:
-        out.append([[[c, p] for c, p in cands] for cands in ln.candidates])
-    return out
-
-
-def _line(d: list[Any]) -> TextLine:
-    text, conf, bbox = d[:3]
-    cands = tuple(tuple((c, p) for c, p in per_char) for per_char in d[3]) if len(d) > 3 else None
-    return TextLine(text, conf, tuple(bbox), candidates=cands)
-
-
 def read_from_json(d: dict[str, Any]) -> ReadPage:
-    lines = tuple(_line(ln) for ln in d["lines"])
+    lines = tuple(TextLine.from_json(ln) for ln in d["lines"])
     page = Page(
         index=d["index"],
         source=d["source"],
@@ -119,7 +87,7 @@ def read_from_json(d: dict[str, Any]) -> ReadPage:
         unit=d["unit"],
         origin=d["origin"],
         text_layer=lines if d["text_layer"] else None,
-        quality=_quality(d["quality"]),
+        quality=QualityReport.from_dict(d["quality"]),
         phash=d["phash"],
         transforms=tuple(d["transforms"]),
     )

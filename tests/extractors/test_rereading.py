@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.models import ExtractedDocument, Field, PageInfo
-from extractors.rereading import fields_from_json, keep_surer_readings
+from extractors.rereading import keep_surer_readings
 
 REQUIRED = ("lessor_name", "lessee_name", "property_address", "monthly_rent")
 
@@ -88,7 +88,7 @@ def test_the_reshoot_list_is_made_again_from_what_is_kept() -> None:
 
 def test_fields_round_trip_through_stored_json() -> None:
     doc = _doc(_f("lessor_name", "张三", 0.97, 0), Field("monthly_rent", "2800.00", 0.9))
-    fields = fields_from_json(doc.to_json()["fields"])
+    fields = ExtractedDocument.from_json(doc.to_json()).fields
     assert fields["lessor_name"] == doc.fields["lessor_name"]
     assert fields["monthly_rent"].page is None and fields["monthly_rent"].bbox is None
 

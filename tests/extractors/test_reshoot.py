@@ -78,8 +78,8 @@ def test_a_field_the_clerk_corrected_leaves_the_stored_list() -> None:
     from pipeline.cases.views import still_open
 
     stored = [
-        {"page": 1, "fields": ["lessor_name", "lessee_name"], "hint_zh": "h"},
-        {"page": 2, "fields": ["monthly_rent"], "hint_zh": "g"},
+        ReshootRequest.from_dict({"page": 1, "fields": ["lessor_name", "lessee_name"], "hint_zh": "h"}),
+        ReshootRequest.from_dict({"page": 2, "fields": ["monthly_rent"], "hint_zh": "g"}),
     ]
     assert list(still_open(stored, {"monthly_rent": object(), "lessor_name": object()})) == [
         ReshootRequest(1, ("lessee_name",), "h")
