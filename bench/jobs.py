@@ -136,8 +136,7 @@ def celery_run(files: list[tuple[str, bytes]], *, broker: str, processes: int, t
     from sqlalchemy import func, select
 
     from devtools.job_servers import WorkerProcess, settings_for
-    from jobs.celery_app import make_celery
-    from jobs.dispatch import CeleryDispatcher
+    from jobs.dispatch import dispatcher_for
     from pipeline.keys import Principal, Role, create_api_key
     from pipeline.packages.submit import Upload, submit_package
     from pipeline.services import CaseServices
@@ -163,7 +162,7 @@ def celery_run(files: list[tuple[str, bytes]], *, broker: str, processes: int, t
     db = Database(settings.storage)
     migrate.upgrade(db)
     svc = CaseServices(db=db, blobs=build_blob_store(settings.storage), settings=settings)
-    dispatcher = CeleryDispatcher(make_celery(settings), settings)
+    dispatcher = dispatcher_for(settings)
     key = create_api_key(db, role="loan", branch="BENCH")
     principal = Principal(key.key_id, Role.LOAN, "BENCH")
     worker = WorkerProcess(env, name="bench", log_dir=tmp, concurrency=processes, ocr_threads=threads).start()
@@ -205,8 +204,7 @@ def acceptance_via_api(files: list[tuple[str, bytes]], *, redis) -> dict:  # typ
 
     from api.app import create_app
     from devtools.job_servers import WorkerProcess, settings_for
-    from jobs.celery_app import make_celery
-    from jobs.dispatch import CeleryDispatcher
+    from jobs.dispatch import dispatcher_for
     from pipeline.keys import create_api_key
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-jobs-api-"))
@@ -219,7 +217,7 @@ def acceptance_via_api(files: list[tuple[str, bytes]], *, redis) -> dict:  # typ
     }
     settings = settings_for(env)
     app = create_app(settings)
-    app.state.dispatcher = CeleryDispatcher(make_celery(settings), settings)
+    app.state.dispatcher = dispatcher_for(settings)
     worker = WorkerProcess(env, name="accept", log_dir=tmp, concurrency=2, ocr_threads=1).start()
     key = create_api_key(app.state.services.db, role="loan", branch="BENCH")
     headers = {"Authorization": f"Bearer {key.secret}"}

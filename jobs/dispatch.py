@@ -52,6 +52,13 @@ class CeleryDispatcher:
         )
 
 
+def dispatcher_for(settings: Settings) -> CeleryDispatcher:
+    """A dispatcher on the broker these settings name (the API's, a test's, a bench's)."""
+    from jobs.celery_app import make_celery
+
+    return CeleryDispatcher(make_celery(settings), settings)
+
+
 @lru_cache(maxsize=1)
 def get_dispatcher() -> CeleryDispatcher:
     """The process's dispatcher on the configured broker."""

@@ -6,7 +6,7 @@ or rule change, as a fan-out of chunked tasks.
 - The new reading is stored as a new extraction version beside the old ones (never overwriting), in the same
   transaction that marks the item done: run twice, it is stored once. Each item keeps the diff against the
   version it replaced; the job's report sums them up.
-- Resumable: the items are the record of what is left. ``resume_job`` (``docintel reprocess --resume``) sends only
+- Resumable: the items are the record of what is left. ``pipeline.work.runner.resume_job`` (``docintel reprocess --resume``) sends only
   the unfinished ones; a sweep does the same by itself for items whose worker died.
 """
 
@@ -161,9 +161,34 @@ def submit_reprocess(
     return Outcome(202, body)
 
 
-def resume_job(svc: CaseServices, dispatcher: Dispatcher, *, job_id: str) -> int:
-    """Sends the unfinished items of an interrupted job again; what is done stays done. Returns how many."""
-    return job_store.dispatch_open_items(svc.db, dispatcher, job_id=job_id)
+def reprocess_report(svc: CaseServices, job_id: str) -> dict[str, Any]:
+    """The job's diff report: the summary, each document whose reading changed, each that failed."""
+    with svc.db.session() as s:
+        job = job_store.get_job(s, job_id)
+        c = job_store.counts(s, job_id)
+        changes, failed = [], []
+        for item in s.scalars(select(JobItem).where(JobItem.job_id == job_id).order_by(JobItem.seq)):
+            r = item.result or {}
+            if item.state == "failed":
+                failed.append({"document_id": item.document_id, "error": item.error})
+            elif (r.get("diff") or {}).get("changed"):
+                changes.append(
+                    {
+                        "document_id": item.document_id,
+                        "old_version": r.get("old_version"),
+                        "new_version": r.get("new_version"),
+                        **{k: v for k, v in r["diff"].items() if k != "changed"},
+                    }
+                )
+        return {
+            "job_id": job.id,
+            "state": job.state,
+            "progress": {"done": c.get("done", 0) + c.get("failed", 0), "total": job.total},
+            "selection": (job.params or {}).get("selection"),
+            "report": (job.result or {}).get("report"),
+            "changes": changes,
+            "failed": failed,
+        }
 
 
 # --- per document (worker) -----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from domain.errors import DocintelError, ExternalServiceError
+from pipeline.keys import Principal, Role
 from pipeline.services import CaseServices
 from pipeline.work import job_store
 from pipeline.work.job_store import Claim, Dispatcher
@@ -70,6 +71,16 @@ def kind_for(name: str) -> JobKind:
         return _KINDS[name]
     except KeyError:
         raise LookupError(f"job kind {name!r} is not registered (its module was not imported)") from None
+
+
+def resume_job(svc: CaseServices, dispatcher: Dispatcher, *, job_id: str, principal: Principal | None = None) -> int:
+    """Sends the unfinished items of an interrupted job again; what is done stays done. Returns how many. A caller
+    over HTTP (``principal``) must be an admin of the job's branch; the operator's CLI passes none."""
+    if principal is not None:
+        principal.require(Role.ADMIN)
+        with svc.db.session() as s:
+            job_store.get_job(s, job_id, branch=principal.branch)
+    return job_store.dispatch_open_items(svc.db, dispatcher, job_id=job_id)
 
 
 @contextmanager

@@ -211,8 +211,7 @@ def test_a_package_accepted_while_the_broker_is_down_is_run_once_it_is_back(redi
     from jobs_helpers import make_job_env
 
     from devtools.job_servers import free_port, settings_for
-    from jobs.celery_app import make_celery
-    from jobs.dispatch import CeleryDispatcher
+    from jobs.dispatch import dispatcher_for
 
     env = make_job_env("redis", tmp_path, redis_server)
     try:
@@ -220,7 +219,7 @@ def test_a_package_accepted_while_the_broker_is_down_is_run_once_it_is_back(redi
         principal, _ = env.principal("loan", "B5")
         outcome = submit_package(
             env.services,
-            CeleryDispatcher(make_celery(down), down),  # nothing listens there: every send fails
+            dispatcher_for(down),  # nothing listens there: every send fails
             principal=principal,
             uploads=[Upload("front.jpg", sample("idcards/idcard_0000_easy_front.jpg"))],
             business_type="retirement_withdrawal",
