@@ -46,7 +46,7 @@ $(VAR)/models/manifest.json: $(STAMPS)/venv
 
 # --- the two commands of the README ------------------------------------------------------------------
 demo: setup
-	$(BIN)/python -m samples.demo
+	$(BIN)/python -m devtools.demo
 
 test: setup
 	$(BIN)/ruff check --no-cache .
@@ -81,7 +81,7 @@ redis: apt
 	@mkdir -p $(VAR)/redis
 	redis-server --bind 127.0.0.1 --port $(REDIS_PORT) --appendonly yes --save "" --dir $(abspath $(VAR))/redis
 
-# Loopback only with trust authentication, as the throwaway test clusters (storage/testing.py); PostgreSQL
+# Loopback only with trust authentication, as the throwaway test clusters (devtools/pg_cluster.py); PostgreSQL
 # refuses to run as root, so root runs it as the postgres user.
 pg: apt
 	@mkdir -p $(VAR)/pg && $(if $(SUDO),true,chown postgres $(VAR)/pg)

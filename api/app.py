@@ -21,12 +21,10 @@ from config.logging import setup_logging
 from config.settings import Settings, get_settings
 from domain.errors import DocintelError
 from extractors.engines import OcrEngine, get_engine
-from pipeline.case_checks import warm_registry
-from pipeline.cases import CaseServices
+from pipeline.cases.checks import warm_registry
+from pipeline.services import open_services
 from pipeline.signer import SignerHandle, open_signer
 from storage import migrate
-from storage.blobs import build_blob_store
-from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +43,6 @@ class AppState:
     def __init__(self, settings: Settings, engine: OcrEngine | None) -> None:
         self.settings = settings
         self.metrics = Metrics()
-        self.db = Database(settings.storage)
-        if settings.storage.auto_migrate:
-            migrate.upgrade(self.db)
-        self.blobs = build_blob_store(settings.storage)
         warm_registry(settings)  # a missing registry file is a start-up error, not a first-request one
         self.engine = engine or get_engine(settings=settings.ocr)  # loads the models now, once per process
         self.pool = WorkPool(
@@ -58,14 +52,9 @@ class AppState:
             metrics=self.metrics,
         )
         self.signer: SignerHandle = open_signer(settings)
-        self.services = CaseServices(
-            db=self.db,
-            blobs=self.blobs,
-            settings=settings,
-            engine=self.engine,
-            offload=self.pool.run,
-            signer=self.signer,
-        )
+        self.services = open_services(settings, engine=self.engine, offload=self.pool.run, signer=self.signer)
+        self.db = self.services.db
+        self.blobs = self.services.blobs
 
     def readiness(self) -> dict[str, dict[str, Any]]:
         checks: dict[str, dict[str, Any]] = {"models": {"ok": True, "engine": self.engine.version()}}

@@ -10,8 +10,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from domain.errors import Unauthorized
-from pipeline.cases import CaseServices
 from pipeline.keys import Principal, authenticate
+from pipeline.services import CaseServices
 
 bearer = HTTPBearer(auto_error=False, description="an API key from `docintel keys create`", scheme_name="ApiKey")
 

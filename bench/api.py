@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from api.server_process import ServerProcess  # noqa: E402
+from devtools.server_process import ServerProcess  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
@@ -47,10 +47,11 @@ def default_frames() -> list[Path]:
 
 def direct_extraction_ms(frames: list[Path]) -> list[float]:
     """The same frames read in this process, one after another: the floor the API adds to."""
+    from config.settings import get_settings
     from extractors.engines import get_engine
-    from pipeline.extract import InputFile, extract_files
+    from pipeline.documents.extract import InputFile, extract_files
 
-    engine = get_engine()
+    engine = get_engine(settings=get_settings().ocr)
     list(extract_files([InputFile(frames[0].name, frames[0].read_bytes())], engine=engine))  # warm-up
     times = []
     for f in frames:

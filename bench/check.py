@@ -23,6 +23,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from config.settings import get_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
@@ -43,10 +45,10 @@ def detections(seeds: int, contract_form: str, work: Path) -> dict:
     from checks.registries.local import LocalRegistry
     from domain.models import Severity
     from extractors.engines import get_engine
-    from pipeline.check import check_case, read_document
+    from pipeline.documents.check import check_case, read_document
     from samples.generator.case import make_case, write_case
 
-    engine = get_engine()
+    engine = get_engine(settings=get_settings().ocr)
     planted: dict[str, Counter] = {}
     consistent = Counter()
     false_alarm_rules: Counter = Counter()
@@ -126,7 +128,11 @@ def timing(work: Path, runs: int) -> dict:
     n = 200
     for _ in range(n):
         run_checks(
-            business="purchase_withdrawal", documents=docs, business_date=sample.business_date, registry=registry
+            business="purchase_withdrawal",
+            documents=docs,
+            business_date=sample.business_date,
+            registry=registry,
+            settings=get_settings().checks,
         )
     rules_ms = (time.perf_counter() - t0) / n * 1000
     return {

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.server_process import ServerProcess  # noqa: E402
+from devtools.server_process import ServerProcess  # noqa: E402
 from tests.browser import Browser, create_case, login, upload_with_input  # noqa: E402
 
 

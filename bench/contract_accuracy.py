@@ -1,10 +1,10 @@
 """Field accuracy of purchase contracts and rental agreements over a generated set, per form (text PDF, scanned
-PDF, camera frames), per difficulty and per template, end to end through ``pipeline.extract.extract_files``; and by what the pages'
+PDF, camera frames), per difficulty and per template, end to end through ``pipeline.documents.extract.extract_files``; and by what the pages'
 quality reports said (clean / warning / error, an error asking the clerk to reshoot); how much of what was wrong
 the document's reshoot list named; and, for camera frames, the accuracy after the clerk photographs the named
 pages once more (the counter's loop), beside the single-shot numbers: once under the same conditions, once as the
 hints ask (the next easier camera preset for the second picture); each value is then kept from the picture that
-read it more surely, as a case does when a page is replaced (pipeline.rereading).
+read it more surely, as a case does when a page is replaced (extractors.rereading).
 
 Prints one JSON object. The test suite runs a small OCR subset; this is the full run (≥ 30 documents per type
 and form by default; OCR'd pages take seconds each on two cores, so the scanned and camera forms take a while).
@@ -130,11 +130,11 @@ def main() -> None:
     from config.settings import get_settings
     from extractors.engines import get_engine
     from extractors.registry import extractor_for
-    from pipeline.extract import InputFile, extract_files
-    from pipeline.rereading import keep_surer_readings
+    from extractors.rereading import keep_surer_readings
+    from pipeline.documents.extract import InputFile, extract_files
     from samples.generator.contracts import make_contract_set, reshoot
 
-    engine = _SamePicturesOnce(get_engine())
+    engine = _SamePicturesOnce(get_engine(settings=get_settings().ocr))
     review_below = get_settings().ocr.review_below
     fields: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     groups: dict[str, list[bool]] = defaultdict(list)

@@ -70,12 +70,20 @@ def family_set(seed: int, per_family: int, forms: Sequence[str], families: Seque
 
 def read(sample, engine, settings):  # type: ignore[no-untyped-def]
     """The document as the pipeline builds it, and the evidence its extractor reported per field."""
+    from extractors.document import build_document, engine_version_for, read_page
     from extractors.registry import extractor_for
-    from pipeline.extract import InputFile, build_document, capture_pages, read_page
+    from pipeline.documents.extract import InputFile, capture_pages
 
     pages = [p for name, data in sample.files for p in capture_pages(InputFile(name, data), settings)]
     reads = [read_page(p.with_(index=i), engine) for i, p in enumerate(pages)]
-    doc = build_document(reads, sources=[n for n, _ in sample.files], doc_type=None, engine=engine, capture_ms=0.0)
+    doc = build_document(
+        reads,
+        sources=[n for n, _ in sample.files],
+        doc_type=None,
+        engine_version=engine_version_for(reads, engine),
+        capture_ms=0.0,
+        review_below=settings.ocr.review_below,
+    )
     evidence = {}
     if doc.doc_type != "unknown":
         evidence = extractor_for(doc.doc_type).extract([r.ocr for r in reads]).extra.get("evidence", {})
@@ -173,7 +181,7 @@ def run(args) -> dict:  # type: ignore[no-untyped-def]
     from extractors.engines import get_engine
 
     settings = get_settings()
-    engine = get_engine()
+    engine = get_engine(settings=get_settings().ocr)
     role = roles()
     families = [f for f in role if not args.families or f.split("/")[1] in args.families.split(",")]
     forms = args.forms.split(",")

@@ -12,7 +12,7 @@ Each variant runs in its own process (so peak RSS is its own), loads its models 
 warm-up frame (not timed). The driver then hands the same frame to each variant in turn, frame by frame (so a
 machine shared with other work slows every variant alike), and each times the frame from its JPEG bytes to its
 result:
-- ``docintel``: ``pipeline.extract.extract_files`` (decode, localise and crop the card, OCR, classify, extract);
+- ``docintel``: ``pipeline.documents.extract.extract_files`` (decode, localise and crop the card, OCR, classify, extract);
 - ``paddle_raw``: JPEG decode + ``PaddleOCR.predict`` on the full frame, constructed as the paddle engine does
   (same ONNX model folders, same detection size limit);
 - ``tesseract``: JPEG decode + ``pytesseract.image_to_data(lang="chi_sim+eng")`` on the full frame.
@@ -102,10 +102,11 @@ def _reader(variant: str):
     import numpy as np
 
     if variant == "docintel":
+        from config.settings import get_settings
         from extractors.engines import get_engine
-        from pipeline.extract import InputFile, extract_files
+        from pipeline.documents.extract import InputFile, extract_files
 
-        engine = get_engine()
+        engine = get_engine(settings=get_settings().ocr)
 
         def one(name: str, blob: bytes) -> list:
             return [d.to_json() for d in extract_files([InputFile(name, blob)], engine=engine)]

@@ -51,7 +51,7 @@ def _pinned(name: str) -> str:
 
 def _pages(cases: int, out: Path) -> int:
     from config.settings import get_settings
-    from pipeline.extract import InputFile, capture_pages
+    from pipeline.documents.extract import InputFile, capture_pages
 
     settings = get_settings()
     n = 0

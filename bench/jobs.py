@@ -6,7 +6,7 @@ Redis, in one run. Prints one JSON object.
 A package of generated, mixed documents (ID-card frames: fronts, backs, both sides in one frame; contracts as text
 PDFs and scanned PDFs) is read under each setting ``PxT`` (P worker processes, T inference threads each, i.e.
 ``settings.ocr.threads`` → ONNX Runtime ``intra_op_num_threads``):
-- ``plain``: ``pipeline.extract.extract_files`` over the files in a loop, in P processes of T threads;
+- ``plain``: ``pipeline.documents.extract.extract_files`` over the files in a loop, in P processes of T threads;
 - ``celery``: ``docintel worker -c P --ocr-threads T`` on the broker, the package submitted as the API does
   (``submit_package``), timed from submission to the job's end (reading, grouping, storing, checks).
 Models are loaded and one warm-up file read per process before timing. Reported: documents/minute, CPU seconds per
@@ -86,7 +86,7 @@ def _plain_init(threads: int) -> None:
 
 def _plain_read(item: tuple[str, bytes]) -> tuple[int, float]:
     from config.settings import get_settings
-    from pipeline.extract import InputFile, extract_files
+    from pipeline.documents.extract import InputFile, extract_files
 
     c0 = time.process_time()  # CPU of every thread of this process
     n = len(list(extract_files([InputFile(*item)], engine=_engine, settings=get_settings())))
@@ -135,12 +135,11 @@ def _tree_cpu(pid: int) -> float:
 def celery_run(files: list[tuple[str, bytes]], *, broker: str, processes: int, threads: int, redis) -> dict:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
-    from jobs.celery_app import make_celery
-    from jobs.dispatch import CeleryDispatcher
-    from jobs.testing import WorkerProcess, settings_for
-    from pipeline.cases import CaseServices
+    from devtools.job_servers import WorkerProcess, settings_for
+    from jobs.dispatch import dispatcher_for
     from pipeline.keys import Principal, Role, create_api_key
-    from pipeline.packages import Upload, submit_package
+    from pipeline.packages.submit import Upload, submit_package
+    from pipeline.services import CaseServices
     from storage import migrate
     from storage.blobs import build_blob_store
     from storage.db import Database
@@ -163,7 +162,7 @@ def celery_run(files: list[tuple[str, bytes]], *, broker: str, processes: int, t
     db = Database(settings.storage)
     migrate.upgrade(db)
     svc = CaseServices(db=db, blobs=build_blob_store(settings.storage), settings=settings)
-    dispatcher = CeleryDispatcher(make_celery(settings), settings)
+    dispatcher = dispatcher_for(settings)
     key = create_api_key(db, role="loan", branch="BENCH")
     principal = Principal(key.key_id, Role.LOAN, "BENCH")
     worker = WorkerProcess(env, name="bench", log_dir=tmp, concurrency=processes, ocr_threads=threads).start()
@@ -204,9 +203,8 @@ def acceptance_via_api(files: list[tuple[str, bytes]], *, redis) -> dict:  # typ
     from starlette.testclient import TestClient
 
     from api.app import create_app
-    from jobs.celery_app import make_celery
-    from jobs.dispatch import CeleryDispatcher
-    from jobs.testing import WorkerProcess, settings_for
+    from devtools.job_servers import WorkerProcess, settings_for
+    from jobs.dispatch import dispatcher_for
     from pipeline.keys import create_api_key
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-jobs-api-"))
@@ -219,7 +217,7 @@ def acceptance_via_api(files: list[tuple[str, bytes]], *, redis) -> dict:  # typ
     }
     settings = settings_for(env)
     app = create_app(settings)
-    app.state.dispatcher = CeleryDispatcher(make_celery(settings), settings)
+    app.state.dispatcher = dispatcher_for(settings)
     worker = WorkerProcess(env, name="accept", log_dir=tmp, concurrency=2, ocr_threads=1).start()
     key = create_api_key(app.state.services.db, role="loan", branch="BENCH")
     headers = {"Authorization": f"Bearer {key.secret}"}
@@ -282,7 +280,7 @@ def main() -> None:
     parser.add_argument("--max-wait", type=float, default=1200.0, help="longest wait for a quiet host, seconds")
     args = parser.parse_args()
 
-    from jobs.testing import RedisServer
+    from devtools.job_servers import RedisServer
 
     files = make_package(args.files, args.seed)
     configs = [tuple(int(x) for x in c.split("x")) for c in args.configs.split(",")]

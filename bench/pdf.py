@@ -1,7 +1,7 @@
 """Pages per second: contract PDFs read from their text layer vs the same pages scanned and OCR'd.
 
 Prints one JSON object: for text-layer PDFs and for their scanned twins (same documents, same pages), the
-pages, seconds and pages per second through ``pipeline.extract.extract_files`` (capture, text layer or OCR,
+pages, seconds and pages per second through ``pipeline.documents.extract.extract_files`` (capture, text layer or OCR,
 classification, fields); raw PaddleOCR over the scanned page images as the peer floor; and the ratios.
 
     .venv/bin/python bench/pdf.py [--documents 6] [--seed 3]
@@ -38,7 +38,7 @@ def _documents(n: int, seed: int) -> list[tuple[str, bytes, bytes]]:
 
 
 def _run(files: list[tuple[str, bytes]], engine) -> dict:
-    from pipeline.extract import InputFile, extract_files
+    from pipeline.documents.extract import InputFile, extract_files
 
     pages, sources = 0, set()
     t0 = time.perf_counter()
@@ -75,9 +75,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=3)
     args = ap.parse_args()
 
+    from config.settings import get_settings
     from extractors.engines import get_engine
 
-    engine = get_engine()
+    engine = get_engine(settings=get_settings().ocr)
     docs = _documents(args.documents, args.seed)
     text_files = [(name, pdf) for name, pdf, _ in docs]
     scan_files = [(name.replace(".pdf", "_scan.pdf"), scan) for name, _, scan in docs]

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from api.server_process import ServerProcess  # noqa: E402
+from devtools.server_process import ServerProcess  # noqa: E402
 
 
 def frames() -> list[Path]:

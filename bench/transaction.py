@@ -29,7 +29,7 @@ os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
 
 import httpx  # noqa: E402
 
-from api.server_process import ServerProcess  # noqa: E402
+from devtools.server_process import ServerProcess  # noqa: E402
 
 
 def _frames(sample) -> list[tuple[str, bytes]]:  # type: ignore[no-untyped-def]

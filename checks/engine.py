@@ -12,7 +12,7 @@ from checks.facts import CaseFacts
 from checks.registries.base import Registry
 from checks.rules import RULES
 from checks.rules.base import Rule
-from config.settings import ChecksSettings, get_settings
+from config.settings import ChecksSettings
 from domain.business import Business
 from domain.errors import InputError
 from domain.models import CheckReport, ExtractedDocument, Finding, Severity
@@ -61,7 +61,7 @@ def run_checks(
     business_date: dt.date | str | None = None,
     facts: CaseFacts | None = None,
     registry: Registry | None = None,
-    settings: ChecksSettings | None = None,
+    settings: ChecksSettings,
 ) -> CheckReport:
     """Findings sorted by severity (errors first), then rule order; positions in refs are those of ``documents``.
 
@@ -76,7 +76,7 @@ def run_checks(
         business_date=parse_business_date(business_date),
         facts=facts or CaseFacts(),
         registry=registry,
-        settings=settings or get_settings().checks,
+        settings=settings,
     )
     order = {r.id: i for i, r in enumerate(RULES)}
     findings = [f for r in RULES if r.applies_to(biz) for f in _run_rule(r, ctx)]

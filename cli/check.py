@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from checks.business import parse_business
     from checks.engine import parse_business_date
     from config.settings import get_settings
-    from pipeline.check import check_case, read_document
+    from pipeline.documents.check import check_case, read_document
 
     settings = get_settings()
     business = parse_business(args.business)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cli.files import read_file
 from domain.errors import InputError
-from pipeline.extract import InputFile, extract_files
+from pipeline.documents.extract import InputFile, extract_files
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     # Loads once for the whole batch, and only when a page needs OCR: an empty or garbage file is refused
     # before any model is made.
-    engine = LazyEngine(args.engine, settings.ocr)
+    engine = LazyEngine(args.engine, settings=settings.ocr)
     if args.doc_type:
         from extractors.registry import extractor_for
 

@@ -21,13 +21,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from config.settings import get_settings
     from pipeline.keys import create_api_key, list_keys, revoke_api_key
-    from storage import migrate
-    from storage.db import get_database
+    from pipeline.services import open_database
 
-    settings = get_settings()
-    db = get_database(settings.storage)
-    if settings.storage.auto_migrate:
-        migrate.upgrade(db)
+    db = open_database(get_settings())
     if args.keys_action == "create":
         new = create_api_key(db, role=args.role, branch=args.branch, label=args.label)
         print(f"key id: {new.key_id}  role: {new.role.value}  branch: {new.branch}")

@@ -40,21 +40,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _services():  # type: ignore[no-untyped-def]
     from config.settings import get_settings
-    from pipeline.cases import CaseServices
-    from storage import migrate
-    from storage.blobs import build_blob_store
-    from storage.db import get_database
+    from pipeline.services import open_services
 
-    settings = get_settings()
-    db = get_database(settings.storage)
-    if settings.storage.auto_migrate:
-        migrate.upgrade(db)
-    return CaseServices(db=db, blobs=build_blob_store(settings.storage), settings=settings)
+    return open_services(get_settings())
 
 
 def _selection(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from domain.errors import InputError
-    from pipeline.reprocess import Selection, parse_when
+    from pipeline.reprocess.run import Selection, parse_when
 
     if args.limit is not None and args.limit < 1:
         raise InputError("--limit must be at least 1", message_zh="--limit 至少为 1")
@@ -69,7 +62,7 @@ def _selection(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _snapshot(svc, job_id: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from pipeline.job_store import counts, get_job
+    from pipeline.work.job_store import counts, get_job
 
     with svc.db.session() as s:
         job = get_job(s, job_id)
@@ -96,44 +89,9 @@ def follow(svc, job_id: str, *, timeout_s: float | None, poll_s: float = 0.5, st
             time.sleep(poll_s)
 
 
-def report(svc, job_id: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """The job's diff report: the summary, each document whose reading changed, each that failed."""
-    from sqlalchemy import select
-
-    from pipeline.job_store import counts, get_job
-    from storage.jobs_models import JobItem
-
-    with svc.db.session() as s:
-        job = get_job(s, job_id)
-        c = counts(s, job_id)
-        changes, failed = [], []
-        for item in s.scalars(select(JobItem).where(JobItem.job_id == job_id).order_by(JobItem.seq)):
-            r = item.result or {}
-            if item.state == "failed":
-                failed.append({"document_id": item.document_id, "error": item.error})
-            elif (r.get("diff") or {}).get("changed"):
-                changes.append(
-                    {
-                        "document_id": item.document_id,
-                        "old_version": r.get("old_version"),
-                        "new_version": r.get("new_version"),
-                        **{k: v for k, v in r["diff"].items() if k != "changed"},
-                    }
-                )
-        return {
-            "job_id": job.id,
-            "state": job.state,
-            "progress": {"done": c.get("done", 0) + c.get("failed", 0), "total": job.total},
-            "selection": (job.params or {}).get("selection"),
-            "report": (job.result or {}).get("report"),
-            "changes": changes,
-            "failed": failed,
-        }
-
-
 def run(args: argparse.Namespace) -> int:
-    from pipeline import reprocess
-    from pipeline.job_runner import InlineDispatcher
+    from pipeline.reprocess import run as reprocess
+    from pipeline.work.runner import InlineDispatcher, resume_job
     from storage.jobs_models import JobState
 
     svc = _services()
@@ -155,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         job_id = args.status
     elif args.resume:
         job_id = args.resume
-        sent = reprocess.resume_job(svc, dispatcher, job_id=job_id)
+        sent = resume_job(svc, dispatcher, job_id=job_id)
         print(f"docintel: job {job_id}: {sent} unfinished document(s) sent again", file=sys.stderr)
     else:
         outcome = reprocess.submit_reprocess(
@@ -177,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     step = dispatcher.drain if args.inline else None
     state = follow(svc, job_id, timeout_s=args.timeout, step=step)
-    print(json.dumps(report(svc, job_id), ensure_ascii=False))
+    print(json.dumps(reprocess.reprocess_report(svc, job_id), ensure_ascii=False))
     if state not in JobState.FINAL:
         print(f"docintel: job {job_id} still {state}; follow it with --status {job_id}", file=sys.stderr)
         return 1

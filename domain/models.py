@@ -8,7 +8,7 @@ read from a PDF text layer (``PageInfo.unit`` says which).
 from __future__ import annotations
 
 import copyreg
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -59,6 +59,12 @@ class QualityIssue:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message_zh, "severity": str(self.severity), "value": self.value}
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> QualityIssue:
+        # "message_zh": package readings stored before the one encoding.
+        message = d.get("message", d.get("message_zh", ""))
+        return cls(str(d["code"]), str(message), Severity(d.get("severity", Severity.WARNING)), d.get("value"))
+
 
 @dataclass(frozen=True)
 class QualityReport:
@@ -78,6 +84,13 @@ class QualityReport:
             "issues": [i.to_dict() for i in self.issues],
             "metrics": {k: round(float(v), 4) for k, v in self.metrics.items()},
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> QualityReport:
+        return cls(
+            issues=tuple(QualityIssue.from_dict(i) for i in d.get("issues", ())),
+            metrics={k: float(v) for k, v in d.get("metrics", {}).items()},
+        )
 
 
 Candidates = tuple[tuple[str, float], ...]
@@ -107,6 +120,19 @@ class TextLine:
     @property
     def height(self) -> float:
         return self.bbox[3] - self.bbox[1]
+
+    def to_json(self) -> list[Any]:
+        """Compact, for the many lines a package job keeps: [text, confidence, bbox(, candidates)]."""
+        out: list[Any] = [self.text, round(self.confidence, 4), [round(v, 1) for v in self.bbox]]
+        if self.candidates is not None:
+            out.append([[[c, p] for c, p in cands] for cands in self.candidates])
+        return out
+
+    @classmethod
+    def from_json(cls, d: Sequence[Any]) -> TextLine:
+        text, confidence, bbox = d[:3]
+        cands = tuple(tuple((c, p) for c, p in per_char) for per_char in d[3]) if len(d) > 3 else None
+        return cls(text, confidence, tuple(bbox), candidates=cands)
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,6 +196,13 @@ class Field:
             "bbox": [round(float(v), 1) for v in self.bbox] if self.bbox is not None else None,
         }
 
+    @classmethod
+    def from_dict(cls, name: str, d: Mapping[str, Any]) -> Field:
+        bbox = d.get("bbox")
+        return cls(
+            name, d.get("value"), float(d.get("confidence") or 0.0), d.get("page"), tuple(bbox) if bbox else None
+        )
+
 
 @dataclass(frozen=True)
 class PageInfo:
@@ -196,6 +229,22 @@ class PageInfo:
             "transforms": list(self.transforms),
         }
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], quality: QualityReport | None = None) -> PageInfo:
+        """``quality`` is kept at the document's level in JSON (``ExtractedDocument.quality``)."""
+        width, height = d.get("size") or (0.0, 0.0)
+        return cls(
+            index=int(d["index"]),
+            source=str(d.get("source", "")),
+            width=float(width),
+            height=float(height),
+            unit=str(d.get("unit", "px")),
+            text_source=str(d.get("text_source", "")),
+            quality=quality or QualityReport(),
+            phash=d.get("phash"),
+            transforms=tuple(d.get("transforms", ())),
+        )
+
 
 @dataclass(frozen=True)
 class ReshootRequest:
@@ -208,6 +257,10 @@ class ReshootRequest:
 
     def to_dict(self) -> dict[str, Any]:
         return {"page": self.page, "fields": list(self.fields), "hint_zh": self.hint_zh}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ReshootRequest:
+        return cls(d.get("page"), tuple(d.get("fields", ())), str(d.get("hint_zh", "")))
 
 
 @dataclass(frozen=True)
@@ -258,6 +311,31 @@ class ExtractedDocument:
             "engine": self.engine,
         }
 
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> ExtractedDocument:
+        """The document ``to_json`` wrote (``unread_on`` is not exported: it comes back empty)."""
+        quality = d.get("quality") or {}
+        metrics = list(quality.get("pages", ()))
+        pages = []
+        for i, p in enumerate(d.get("pages", ())):
+            index = int(p["index"])
+            issues = [q for q in quality.get("issues", ()) if q.get("page") == index]
+            page_quality = QualityReport.from_dict(
+                {"issues": issues, "metrics": metrics[i] if i < len(metrics) else {}}
+            )
+            pages.append(PageInfo.from_dict(p, page_quality))
+        return cls(
+            doc_type=str(d.get("doc_type", "unknown")),
+            fields={name: Field.from_dict(name, f) for name, f in (d.get("fields") or {}).items()},
+            source=tuple(d.get("source", ())),
+            pages=tuple(pages),
+            warnings=tuple(d.get("warnings", ())),
+            timing_ms=dict(d.get("timing_ms") or {}),
+            classification_confidence=float(d.get("classification_confidence") or 0.0),
+            engine=str(d.get("engine", "")),
+            reshoot=tuple(ReshootRequest.from_dict(r) for r in d.get("reshoot", ())),
+        )
+
 
 # --- checks -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -279,6 +357,16 @@ class Finding:
             d["indication"] = "INDETERMINATE"
         return d
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Finding:
+        return cls(
+            rule=str(d["rule"]),
+            severity=Severity(d["severity"]),
+            message=str(d.get("message", "")),
+            refs=tuple(d.get("refs", ())),
+            indeterminate=d.get("indication") == "INDETERMINATE",
+        )
+
 
 @dataclass(frozen=True)
 class CheckReport:
@@ -298,3 +386,8 @@ class CheckReport:
             "findings": [f.to_dict() for f in self.findings],
             "passed": self.passed,
         }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> CheckReport:
+        findings = tuple(Finding.from_dict(f) for f in d.get("findings", ()))
+        return cls(business=str(d["business"]), findings=findings, business_date=str(d["business_date"]))

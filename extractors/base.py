@@ -28,7 +28,7 @@ class DocumentExtractor(ABC):
     # Fields without which the document is of no use to the business checks: missing ones are reported.
     required_fields: ClassVar[tuple[str, ...]] = ()
     # Fields read together with a lead field and stated by it (the first buyer's name is ``buyers[0]``): a page
-    # photographed again keeps them from the same picture as their lead (pipeline.rereading).
+    # photographed again keeps them from the same picture as their lead (extractors.rereading).
     field_groups: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     @abstractmethod

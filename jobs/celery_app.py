@@ -1,7 +1,7 @@
 """The Celery app, configured from settings only: the embedded broker (kombu's ``sqla+sqlite://``, no server) by
 default, Redis at scale. ``celery -A jobs.celery_app worker`` or ``docintel worker`` run it.
 
-Delivery is "at least once" and the database makes it "exactly once" (see ``pipeline.job_store``):
+Delivery is "at least once" and the database makes it "exactly once" (see ``pipeline.work.job_store``):
 - ``task_acks_late`` + ``task_reject_on_worker_lost``: a message is acknowledged after its task ran, and one whose
   worker process died is put back, so a killed process loses nothing;
 - ``worker_prefetch_multiplier`` 1: a process reserves one long OCR task at a time, no hoarding;

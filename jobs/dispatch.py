@@ -1,4 +1,4 @@
-"""Sending job messages through Celery: the ``pipeline.job_store.Dispatcher`` the API, the CLI and the workers use.
+"""Sending job messages through Celery: the ``pipeline.work.job_store.Dispatcher`` the API, the CLI and the workers use.
 Tasks are sent by name, so a sender never imports the OCR stack."""
 
 from __future__ import annotations
@@ -50,6 +50,13 @@ class CeleryDispatcher:
         self._send(
             SEND_CALLBACK, kwargs={"job_id": job_id}, queue=self.settings.jobs.control_queue, countdown=countdown_s
         )
+
+
+def dispatcher_for(settings: Settings) -> CeleryDispatcher:
+    """A dispatcher on the broker these settings name (the API's, a test's, a bench's)."""
+    from jobs.celery_app import make_celery
+
+    return CeleryDispatcher(make_celery(settings), settings)
 
 
 @lru_cache(maxsize=1)

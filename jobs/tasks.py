@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers over ``pipeline.job_runner`` and ``pipeline.callbacks``. Retries are for transient
+"""Celery tasks: thin wrappers over ``pipeline.work.runner`` and ``pipeline.work.callbacks``. Retries are for transient
 errors only (database busy, store or registry unreachable), with exponential backoff; bad input fails its item."""
 
 from __future__ import annotations
@@ -11,11 +11,15 @@ from celery.exceptions import SoftTimeLimitExceeded
 from jobs import worker_process
 from jobs.celery_app import app
 from jobs.dispatch import get_dispatcher
-from pipeline import job_runner
-from pipeline.callbacks import deliver_callback
-from pipeline.job_runner import TransientFailure
+from pipeline.packages.submit import KIND as PACKAGE_KIND
+from pipeline.reprocess.run import KIND as REPROCESS_KIND
+from pipeline.work import runner as job_runner
+from pipeline.work.callbacks import deliver_callback
+from pipeline.work.runner import TransientFailure
 
 log = logging.getLogger(__name__)
+
+JOB_KINDS = (PACKAGE_KIND, REPROCESS_KIND)  # imported, so registered, wherever tasks run
 
 
 def _backoff_s(retries: int) -> float:

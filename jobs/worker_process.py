@@ -6,7 +6,7 @@
   (kept referenced, never closed: closing a SQLite handle in a child can disturb the parent's), then load the OCR
   models, so the first task does not pay for it.
 - ``worker_ready`` (main process): a sweeper thread that, every ``sweep_interval_s``, sends again what killed workers
-  and lost messages left behind (``pipeline.job_store.sweep``), and trims acknowledged messages from the
+  and lost messages left behind (``pipeline.work.job_store.sweep``), and trims acknowledged messages from the
   embedded broker's table (kombu's SQL transport never deletes them).
 """
 
@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from config.settings import Settings, get_settings
 from jobs.dispatch import get_dispatcher
-from pipeline.cases import CaseServices
+from pipeline.services import CaseServices
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +36,9 @@ BROKER_RETENTION_S = 24 * 3600
 def services() -> CaseServices:
     """This process's services: its own database pool (never one inherited through a fork) and blob store; the OCR
     engine comes from the registry's per-process cache on first use."""
-    from storage.blobs import build_blob_store
-    from storage.db import Database
+    from pipeline.services import open_services
 
-    settings = get_settings()
-    return CaseServices(db=Database(settings.storage), blobs=build_blob_store(settings.storage), settings=settings)
+    return open_services(get_settings(), upgrade=False)  # the parent migrated before forking (below)
 
 
 @signals.worker_init.connect
@@ -49,14 +47,9 @@ def _on_worker_init(**_: Any) -> None:
     _preload(settings)
     if not settings.storage.auto_migrate:
         return
-    from storage import migrate
-    from storage.db import Database
+    from pipeline.services import open_database
 
-    db = Database(settings.storage)
-    try:
-        migrate.upgrade(db)
-    finally:
-        db.dispose()
+    open_database(settings).dispose()  # migrates once, before the pool processes fork
 
 
 def _preload(settings: Settings) -> None:
@@ -86,7 +79,7 @@ def _after_fork(**_: Any) -> None:
 
 
 def sweep_once(settings: Settings, db: Any) -> None:
-    from pipeline.job_store import sweep
+    from pipeline.work.sweep import sweep
 
     sweep(db, get_dispatcher(), settings=settings.jobs)
     _trim_broker(settings)

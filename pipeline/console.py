@@ -19,10 +19,11 @@ from domain.errors import Unauthorized, UnknownDocType
 from domain.fields import label_zh
 from domain.masking import mask_id_number, mask_name, mask_text
 from extractors.registry import extractor_for
-from pipeline.case_views import case_view, field_views, latest_corrections
-from pipeline.cases import CASE_READERS, CASE_WRITERS, CaseServices, _artifact_links, _audit
+from pipeline.cases.records import CASE_READERS, CASE_WRITERS, artifact_links
+from pipeline.cases.signatures import signature_view
+from pipeline.cases.views import case_view, field_views, latest_corrections
 from pipeline.keys import Principal, Role, authenticate
-from pipeline.signatures import signature_view
+from pipeline.services import CaseServices, audit
 from storage.repositories import (
     current_extraction,
     get_api_key,
@@ -61,7 +62,7 @@ def sign_in(svc: CaseServices, *, key: str) -> Principal:
     """The key's principal (Unauthorized for a malformed, unknown or revoked key); audited."""
     principal = authenticate(svc.db, key=key)
     with svc.db.session() as s:
-        _audit(s, principal, "console.login", "api_key", principal.key_id)
+        audit(s, principal, "console.login", "api_key", principal.key_id)
     return principal
 
 
@@ -152,7 +153,7 @@ def case_list(svc: CaseServices, *, principal: Principal, limit: int = 200) -> l
 
 
 # --- the case page ----------------------------------------------------------------------------------------
-def _box(bbox: Any, size: Any) -> dict[str, float] | None:
+def page_box(bbox: Any, size: Any) -> dict[str, float] | None:
     """A field's box in percent of its page (what the page image is drawn at), or None when there is none."""
     if not bbox or not size or len(bbox) != 4 or not size[0] or not size[1]:
         return None
@@ -190,7 +191,7 @@ def _document_page(doc: dict[str, Any], unmasked: bool) -> dict[str, Any]:
         page = machine.get("page")
         box = None
         if isinstance(page, int) and 0 <= page < len(pages):
-            box = _box(machine.get("bbox"), pages[page]["size"])
+            box = page_box(machine.get("bbox"), pages[page]["size"])
             if box is not None:
                 pages[page]["boxes"].append({"field": name, **box})
         value, machine_value = f.get("value"), machine.get("value")
@@ -249,7 +250,7 @@ def case_page(svc: CaseServices, *, principal: Principal, case_id: str) -> dict[
     with svc.db.session() as s:
         case = get_case(s, case_id, branch=principal.branch, with_documents=True)
         report = latest_check_report(s, case.id)
-        view = case_view(case, report=report, artifacts=_artifact_links(s, case.id))
+        view = case_view(case, report=report, artifacts=artifact_links(s, case.id))
         for doc, row in zip(view["documents"], sorted(case.documents, key=lambda d: d.seq), strict=True):
             corrected = set(latest_corrections(row))
             doc["reshoot"] = [
@@ -259,7 +260,7 @@ def case_page(svc: CaseServices, *, principal: Principal, case_id: str) -> dict[
             ]
         signature = signature_view(latest_signature(s, case.id))
         action = "console.case.read" if unmasked else "console.case.read_masked"
-        _audit(s, principal, action, "case", case.id, documents=len(case.documents), unmasked=unmasked)
+        audit(s, principal, action, "case", case.id, documents=len(case.documents), unmasked=unmasked)
     checks = view["check_report"] or {"findings": [], "passed": False}
     findings = sorted(checks.get("findings", []), key=lambda f: _SEVERITY_ORDER.get(f.get("severity"), 3))
     needs_signature = case.business_type in svc.settings.console.signature_required_for

@@ -42,11 +42,10 @@ class DocumentSigner:
         return self.key.test_only
 
 
-def build_signer(settings: SigningSettings, *, env: str | None = None) -> DocumentSigner:
+def build_signer(settings: SigningSettings, *, env: str) -> DocumentSigner:
     """Builds the configured signer and checks it (key, certificate, chain, TSA URL). Call once at start-up."""
     from .tsa import build_timestamper
 
-    env = env or _env()
     roots = tuple(load_certificates(list(settings.trust_roots)))
     dev_services = None
     tsa_url = settings.tsa_url
@@ -121,10 +120,7 @@ def sign_pdf(
     )
 
 
-def build_trust(
-    settings: SigningSettings, *, env: str | None = None, allow_fetching: bool | None = None
-) -> TrustConfig:
-    env = env or _env()
+def build_trust(settings: SigningSettings, *, env: str, allow_fetching: bool | None = None) -> TrustConfig:
     roots = list(load_certificates(list(settings.trust_roots)))
     use_dev = settings.trust_dev_pki
     if use_dev is None:
@@ -141,7 +137,7 @@ def build_trust(
 
 
 def verify_pdf(
-    pdf: bytes, *, settings: SigningSettings, env: str | None = None, allow_fetching: bool | None = None
+    pdf: bytes, *, settings: SigningSettings, env: str, allow_fetching: bool | None = None
 ) -> VerificationReport:
     """Validates every signature in ``pdf`` against the configured roots (and the dev root in dev)."""
     trust = build_trust(settings, env=env, allow_fetching=allow_fetching)
@@ -157,9 +153,3 @@ def verify_pdf(
         except SignerUnavailable as exc:  # files signed by others must still be checked
             log.warning("dev PKI services not started: %s", exc.message)
     return verify(pdf, trust=trust)
-
-
-def _env() -> str:
-    from config.settings import get_settings
-
-    return get_settings().env

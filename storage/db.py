@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.settings import StorageSettings, get_settings
+from config.settings import StorageSettings
 from domain.errors import ConfigError, ExternalServiceError
 
 log = logging.getLogger(__name__)
@@ -123,9 +123,8 @@ _databases: dict[str, Database] = {}
 _lock = threading.Lock()
 
 
-def get_database(settings: StorageSettings | None = None) -> Database:
+def get_database(settings: StorageSettings) -> Database:
     """The process-wide ``Database`` for these settings (one connection pool per URL)."""
-    settings = settings or get_settings().storage
     with _lock:
         db = _databases.get(settings.database_url)
         if db is None:
@@ -134,7 +133,7 @@ def get_database(settings: StorageSettings | None = None) -> Database:
 
 
 @contextmanager
-def session_scope(settings: StorageSettings | None = None) -> Iterator[Session]:
-    """A transaction outside any request: ``with session_scope() as s: ...``."""
+def session_scope(settings: StorageSettings) -> Iterator[Session]:
+    """A transaction outside any request: ``with session_scope(settings) as s: ...``."""
     with get_database(settings).session() as session:
         yield session

@@ -1,4 +1,4 @@
-"""Field accuracy on generated contracts, end to end through ``pipeline.extract.extract_files``.
+"""Field accuracy on generated contracts, end to end through ``pipeline.documents.extract.extract_files``.
 
 - Text PDFs: 30 documents per type (all templates and difficulties); every field ≥ 97 %, type ≥ 99 %, and not one
   page OCR'd (the engine given to the pipeline refuses to run).
@@ -15,9 +15,10 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from config.settings import get_settings
 from domain.models import ExtractedDocument, OcrPage
 from extractors.engines import OcrEngine, get_engine
-from pipeline.extract import InputFile, extract_files
+from pipeline.documents.extract import InputFile, extract_files
 from samples.generator.contract_families import HELD_OUT
 from samples.generator.contract_pdf import Para, Title, render_text_pdf, scanned_pdf
 from samples.generator.contract_templates import PURCHASE_TEMPLATES, RENTAL_TEMPLATES
@@ -127,7 +128,7 @@ def test_text_pdf_pages_are_never_ocrd(text_results) -> None:
 
 @pytest.fixture(scope="module")
 def ocr_engine() -> OcrEngine:
-    return get_engine()
+    return get_engine(settings=get_settings().ocr)
 
 
 def test_a_scanned_page_does_go_through_ocr(ocr_engine: OcrEngine) -> None:

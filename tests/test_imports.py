@@ -133,3 +133,23 @@ def test_no_import_goes_up_a_layer_or_sideways_between_stages():
             if LAYERS[there] > LAYERS[here] or (here in STAGES and there in STAGES and here != there):
                 wrong.append(f"{module} -> {dep}")
     assert wrong == []
+
+
+# Entry points inside the stage packages: a stand-alone dev server and Alembic's env script are started on their own,
+# so they are where settings are read, like the CLI.
+_READS_SETTINGS = {"checks.registries.devserver", "storage.migrations.env"}
+
+
+def test_stages_take_settings_from_their_caller():
+    """Settings are passed down: no module of a stage (or below) reads the process-wide settings itself."""
+    readers = []
+    for module, path in _modules().items():
+        if LAYERS[module.split(".")[0]] > 1 or module in _READS_SETTINGS or module.startswith("config"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) == "get_settings"
+            ):
+                readers.append(f"{module}:{node.lineno}")
+    assert readers == []

@@ -12,7 +12,9 @@ from pydantic import BaseModel, Field
 from api.console import pages
 from api.console.session import UserDep, WriterDep
 from api.deps import ServicesDep
-from pipeline import case_upload, cases, console, finalize, page_images, signatures
+from pipeline import console
+from pipeline.cases import finalize, page_images, records, signatures
+from pipeline.cases import upload as case_upload
 
 router = APIRouter(prefix="/console/cases/{case_id}", include_in_schema=False)
 
@@ -105,7 +107,7 @@ def correct_field(
     services: ServicesDep,
     body: Correction,
 ) -> dict[str, Any]:
-    result = cases.correct_field(
+    result = records.correct_field(
         services,
         principal=user.principal,
         case_id=case_id,
@@ -171,7 +173,7 @@ def page_image(
 def artifact(case_id: CaseId, kind: str, user: UserDep, services: ServicesDep) -> Response:
     if kind not in ("application", "receipt"):
         return Response(status_code=404)
-    data = cases.artifact_pdf(services, principal=user.principal, case_id=case_id, kind=kind)
+    data = records.artifact_pdf(services, principal=user.principal, case_id=case_id, kind=kind)
     return Response(
         data,
         media_type="application/pdf",

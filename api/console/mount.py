@@ -20,7 +20,7 @@ def _wants_html(request: Request) -> bool:
 def install(app: FastAPI) -> None:
     from api.console import actions, pages
     from api.console.session import LoginRequired
-    from pipeline import page_pixels
+    from pipeline.cases import page_pixels
 
     page_pixels.enable()  # page images right after an upload come from the extraction's own capture
     app.include_router(pages.router)

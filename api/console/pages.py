@@ -24,8 +24,9 @@ from api.console.session import (
 )
 from api.deps import ServicesDep
 from domain.errors import DocintelError, Unauthorized
-from pipeline import cases, console
-from pipeline.cases import CaseServices
+from pipeline import console
+from pipeline.cases import records
+from pipeline.services import CaseServices
 from signing.data import field_value_text
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -154,7 +155,7 @@ def create_case(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     check_csrf(read_session(request), csrf)
-    outcome = cases.create_case(
+    outcome = records.create_case(
         services, principal=user.principal, business_type=business_type, business_date=business_date or None
     )
     return RedirectResponse(f"/console/cases/{outcome.body['id']}", status_code=303)

@@ -19,7 +19,7 @@ from api.schemas import (
     UploadResult,
     problems,
 )
-from pipeline import case_upload, cases, finalize, signatures
+from pipeline.cases import finalize, records, signatures, upload
 from pipeline.idempotency import Outcome
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
@@ -49,7 +49,7 @@ def _respond(outcome: Outcome, model: type[BaseModel]) -> JSONResponse:
     responses=problems(400, 401, 403, 422),
 )
 def create_case(principal: AuthDep, services: ServicesDep, body: CaseCreate, idempotency_key: IdempotencyKey = None):
-    outcome = cases.create_case(
+    outcome = records.create_case(
         services,
         principal=principal,
         business_type=body.business_type.value,
@@ -67,7 +67,7 @@ def create_case(principal: AuthDep, services: ServicesDep, body: CaseCreate, ide
     responses=problems(401, 403, 404),
 )
 def get_case(case_id: CaseId, principal: AuthDep, services: ServicesDep):
-    return cases.get_case_details(services, principal=principal, case_id=case_id)
+    return records.get_case_details(services, principal=principal, case_id=case_id)
 
 
 @router.patch(
@@ -77,7 +77,7 @@ def get_case(case_id: CaseId, principal: AuthDep, services: ServicesDep):
     responses=problems(400, 401, 403, 404, 409, 422),
 )
 def patch_case(case_id: CaseId, principal: AuthDep, services: ServicesDep, body: CasePatch):
-    return cases.set_facts(
+    return records.set_facts(
         services, principal=principal, case_id=case_id, facts=body.facts.model_dump(exclude_none=True)
     )
 
@@ -101,7 +101,7 @@ def upload_document(
     ] = None,
     idempotency_key: IdempotencyKey = None,
 ):
-    outcome = case_upload.add_document(
+    outcome = upload.add_document(
         services,
         principal=principal,
         case_id=case_id,
@@ -134,7 +134,7 @@ def replace_page(
     file: Annotated[UploadFile, File(description="a new camera frame of that one page")],
     idempotency_key: IdempotencyKey = None,
 ):
-    outcome = case_upload.replace_page(
+    outcome = upload.replace_page(
         services,
         principal=principal,
         case_id=case_id,
@@ -164,7 +164,7 @@ def correct_field(
     services: ServicesDep,
     body: FieldCorrectionIn,
 ):
-    return cases.correct_field(
+    return records.correct_field(
         services,
         principal=principal,
         case_id=case_id,
@@ -198,7 +198,7 @@ _PDF = {200: {"content": {"application/pdf": {}}, "description": "the signed PDF
     responses={**_PDF, **problems(401, 403, 404)},
 )
 def application_pdf(case_id: CaseId, principal: AuthDep, services: ServicesDep) -> Response:
-    data = cases.artifact_pdf(services, principal=principal, case_id=case_id, kind="application")
+    data = records.artifact_pdf(services, principal=principal, case_id=case_id, kind="application")
     return Response(data, media_type="application/pdf")
 
 
@@ -209,7 +209,7 @@ def application_pdf(case_id: CaseId, principal: AuthDep, services: ServicesDep) 
     responses={**_PDF, **problems(401, 403, 404)},
 )
 def receipt_pdf(case_id: CaseId, principal: AuthDep, services: ServicesDep) -> Response:
-    data = cases.artifact_pdf(services, principal=principal, case_id=case_id, kind="receipt")
+    data = records.artifact_pdf(services, principal=principal, case_id=case_id, kind="receipt")
     return Response(data, media_type="application/pdf")
 
 

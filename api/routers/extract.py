@@ -9,8 +9,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from api.deps import AuthDep, ServicesDep
 from api.schemas import ExtractResponse, problems
 from capture.sniff import sniff
-from pipeline.case_upload import extract_for_case
-from pipeline.extract import InputFile
+from pipeline.cases.upload import extract_for_case
+from pipeline.documents.extract import InputFile
 from storage.repositories import record_audit
 
 router = APIRouter(prefix="/v1", tags=["extract"])

@@ -9,10 +9,9 @@ from pydantic import BaseModel, Field
 
 from api.deps import AuthDep, ServicesDep
 from api.schemas import problems
-from pipeline import job_store
-from pipeline.job_store import Dispatcher
-from pipeline.job_views import get_job_view
-from pipeline.keys import Role
+from pipeline.work import runner
+from pipeline.work.job_store import Dispatcher
+from pipeline.work.views import get_job_view
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
@@ -23,11 +22,9 @@ def get_dispatcher(request: Request) -> Dispatcher:
     """The app's dispatcher: Celery on the app's configured broker, built on first use."""
     dispatcher = getattr(request.app.state, "dispatcher", None)
     if dispatcher is None:
-        from jobs.celery_app import make_celery
-        from jobs.dispatch import CeleryDispatcher
+        from jobs.dispatch import dispatcher_for
 
-        settings = request.app.state.settings
-        dispatcher = request.app.state.dispatcher = CeleryDispatcher(make_celery(settings), settings)
+        dispatcher = request.app.state.dispatcher = dispatcher_for(request.app.state.settings)
     return dispatcher
 
 
@@ -82,8 +79,5 @@ def get_job(
     responses=problems(401, 403, 404, 503),
 )
 def resume_job(job_id: JobId, principal: AuthDep, services: ServicesDep, dispatcher: DispatcherDep) -> dict[str, Any]:
-    principal.require(Role.ADMIN)
-    with services.db.session() as s:
-        job_store.get_job(s, job_id, branch=principal.branch)
-    sent = job_store.dispatch_open_items(services.db, dispatcher, job_id=job_id)
+    sent = runner.resume_job(services, dispatcher, job_id=job_id, principal=principal)
     return {"job_id": job_id, "resent": sent, "href": f"/v1/jobs/{job_id}"}

@@ -12,7 +12,7 @@ from api.deps import AuthDep, ServicesDep
 from api.routers.jobs import DispatcherDep
 from api.schemas import problems
 from domain.business import Business
-from pipeline.packages import Upload, submit_package
+from pipeline.packages.submit import Upload, submit_package
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 

@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field, StringConstraints
 from api.deps import AuthDep, ServicesDep
 from api.routers.jobs import DispatcherDep
 from api.schemas import problems
-from pipeline.callbacks import check_callback_url
 from pipeline.keys import Role
-from pipeline.reprocess import Selection, parse_when, submit_reprocess
+from pipeline.reprocess.run import Selection, parse_when, submit_reprocess
+from pipeline.work.callbacks import check_callback_url
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 

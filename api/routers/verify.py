@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, UploadFile
 
 from api.deps import AuthDep, ServicesDep
 from api.schemas import VerificationOut, problems
-from pipeline.verify import verify_document
+from pipeline.documents.verify import verify_document
 
 router = APIRouter(prefix="/v1", tags=["signatures"])
 

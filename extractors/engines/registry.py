@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from config.settings import OcrSettings, get_settings
+from config.settings import OcrSettings
 from domain.errors import ConfigError
 from domain.models import OcrPage
 from extractors.engines.base import OcrEngine
@@ -52,9 +52,8 @@ def assert_engine_viable(settings: OcrSettings) -> None:
     engine_class(settings.engine).assert_viable(settings)
 
 
-def get_engine(name: str | None = None, settings: OcrSettings | None = None) -> OcrEngine:
+def get_engine(name: str | None = None, *, settings: OcrSettings) -> OcrEngine:
     """The process-wide instance of an engine: models load once and are reused."""
-    settings = settings or get_settings().ocr
     name = name or settings.engine
     cls = engine_class(name)
     key = (name, settings.model_dump_json(exclude={"engine", "review_below"}))  # every setting a model load uses
@@ -71,8 +70,8 @@ class LazyEngine(OcrEngine):
 
     name = "lazy"
 
-    def __init__(self, name: str | None = None, settings: OcrSettings | None = None) -> None:
-        self._settings = settings or get_settings().ocr
+    def __init__(self, name: str | None = None, *, settings: OcrSettings) -> None:
+        self._settings = settings
         self._name = _known(name or self._settings.engine)
         self._engine: OcrEngine | None = None
         self.load_ms = 0.0
@@ -80,7 +79,7 @@ class LazyEngine(OcrEngine):
     def _loaded(self) -> OcrEngine:
         if self._engine is None:
             t0 = time.perf_counter()
-            self._engine = get_engine(self._name, self._settings)
+            self._engine = get_engine(self._name, settings=self._settings)
             self.load_ms = (time.perf_counter() - t0) * 1000
         return self._engine
 

@@ -20,7 +20,7 @@ def demo_case_records(seed: int = 0) -> dict[str, dict[str, dict[str, Any]]]:
     return out
 
 
-DEMO_SEEDS = (0, 7)  # seed 7 is the case samples/demo.py generates
+DEMO_SEEDS = (0, 7)  # seed 7 is the case devtools/demo.py generates
 
 
 def committed_records(samples_dir: Path) -> dict[str, dict[str, dict[str, Any]]]:

@@ -11,8 +11,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from config.settings import Settings, StorageSettings
+from devtools.pg_cluster import find_pg_bin, shared_server
 from pipeline.keys import create_api_key
-from storage.testing import find_pg_bin, shared_server
 
 ROOT = Path(__file__).resolve().parents[2]
 

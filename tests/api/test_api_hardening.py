@@ -66,16 +66,16 @@ def test_control_and_bidi_characters_are_refused_in_facts_and_corrections(client
 
 
 def test_the_use_cases_refuse_them_too(app, case_with_card):
-    from pipeline import cases
+    from pipeline.cases import records
     from pipeline.keys import Principal, Role
 
     headers, case_id, doc_id = case_with_card
     who = authenticate(app.state.services.db, key=headers["Authorization"].split()[1])
     assert isinstance(who, Principal) and who.role == Role.COUNTER
     with pytest.raises(InputError, match="U\\+202E"):
-        cases.set_facts(app.state.services, principal=who, case_id=case_id, facts={"bank_card_number": "62\u202e22"})
+        records.set_facts(app.state.services, principal=who, case_id=case_id, facts={"bank_card_number": "62\u202e22"})
     with pytest.raises(InputError, match="U\\+0000"):
-        cases.correct_field(
+        records.correct_field(
             app.state.services,
             principal=who,
             case_id=case_id,

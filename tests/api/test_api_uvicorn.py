@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from api.server_process import ServerProcess
+from devtools.server_process import ServerProcess
 
 HEADER_TIMEOUT_S = 2
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from checks.registries.local import LocalRegistry
+from config.settings import get_settings
 from domain.models import Severity
-from pipeline.check import CaseCheckResult, check_case, read_document
+from pipeline.documents.check import CaseCheckResult, check_case, read_document
 from samples.generator.case import PLANTS, make_case, write_case
 
 CONSISTENT = [
@@ -34,7 +35,6 @@ SEED = 3
 
 @pytest.fixture(scope="session")
 def ocr_engine():
-    from config.settings import get_settings
     from extractors.engines import get_engine
 
     return get_engine(settings=get_settings().ocr)
@@ -102,7 +102,7 @@ def test_same_card_photographed_twice_is_a_duplicate_and_two_peoples_cards_are_n
     import random
 
     from checks.engine import run_checks
-    from pipeline.extract import InputFile, extract_files
+    from pipeline.documents.extract import InputFile, extract_files
     from samples.generator.case import _shoot_cards, plan_case
 
     result, sample = checked_cases[("purchase_withdrawal", None)]
@@ -112,13 +112,21 @@ def test_same_card_photographed_twice_is_a_duplicate_and_two_peoples_cards_are_n
     registry = LocalRegistry(sample.records)
     docs = [*result.documents, reshot]
     report = run_checks(
-        business="purchase_withdrawal", documents=docs, business_date=sample.business_date, registry=registry
+        business="purchase_withdrawal",
+        documents=docs,
+        business_date=sample.business_date,
+        registry=registry,
+        settings=get_settings().checks,
     )
     dupes = [f for f in report.findings if f.rule == "duplicates.document"]
     assert [f.refs for f in dupes] == [("doc[0]", "doc[3]")]
     other, _ = checked_cases[("retirement_withdrawal", None)]
     docs = [*result.documents, *other.documents]
     report = run_checks(
-        business="purchase_withdrawal", documents=docs, business_date=sample.business_date, registry=registry
+        business="purchase_withdrawal",
+        documents=docs,
+        business_date=sample.business_date,
+        registry=registry,
+        settings=get_settings().checks,
     )
     assert "duplicates.document" not in {f.rule for f in report.findings}

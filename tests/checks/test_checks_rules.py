@@ -30,6 +30,7 @@ from checks.facts import CaseFacts
 from checks.registries.local import LocalRegistry
 from checks.rules import RULES
 from checks.validators import capital_amount, id_check_digit
+from config.settings import ChecksSettings
 from domain.business import Business
 from domain.models import Severity
 from samples.generator.identities import _add_years
@@ -339,7 +340,7 @@ def test_two_id_cards_alike_in_layout_but_of_two_people_are_not_duplicates():
 def test_business_date_defaults_to_today():
     from checks.engine import run_checks
 
-    report = run_checks(business=T, documents=consistent_case(T).documents)
+    report = run_checks(business=T, documents=consistent_case(T).documents, settings=ChecksSettings())
     assert report.business_date == dt.date.today().isoformat()
 
 

@@ -21,7 +21,7 @@ import pytest
 from config.settings import get_settings
 from domain.errors import InputError
 from extractors.engines import LazyEngine
-from pipeline.extract import InputFile, extract_files
+from pipeline.documents.extract import InputFile, extract_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples" / "idcards").glob("*.jpg")) + sorted((ROOT / "samples" / "contracts").glob("*.*"))
@@ -59,7 +59,7 @@ def test_there_are_samples_of_both_kinds() -> None:
 
 
 def test_every_sample_cut_off_at_random_edges_extracts_or_fails_cleanly() -> None:
-    engine = LazyEngine()
+    engine = LazyEngine(settings=get_settings().ocr)
     settings = get_settings()
     answered, refused = 0, 0
     for f in cut_files():
@@ -112,7 +112,7 @@ def owner_only_pdf() -> tuple[bytes, bytes]:
 def test_an_owner_password_only_pdf_is_read_like_the_original(owner_only_pdf) -> None:
     encrypted, original = owner_only_pdf
     assert b"/Encrypt" in encrypted
-    engine = LazyEngine()
+    engine = LazyEngine(settings=get_settings().ocr)
     (got,) = extract_files([InputFile("owner_only.pdf", encrypted)], engine=engine)
     (want,) = extract_files([InputFile("plain.pdf", original)], engine=engine)
     assert got.doc_type == want.doc_type == "rental_agreement"

@@ -8,14 +8,15 @@ import random
 
 import pytest
 
+from config.settings import get_settings
 from extractors.engines import OcrEngine, get_engine
-from pipeline.extract import InputFile, extract_files
+from pipeline.documents.extract import InputFile, extract_files
 from samples.generator.contracts import make_contract
 
 
 @pytest.fixture(scope="module")
 def engine() -> OcrEngine:
-    return get_engine()
+    return get_engine(settings=get_settings().ocr)
 
 
 def _page(doc_type: str, family: str, key: str, page: int, engine: OcrEngine) -> tuple[dict, dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from paddlex.inference.models.text_recognition.processors import CTCLabelDecode
 
+from config.settings import get_settings
 from extractors.engines import get_engine
 from extractors.engines.ctc_candidates import CandidateRecorder, candidates_for
 
@@ -56,7 +57,7 @@ def test_the_paddle_engine_gives_candidates_lined_up_with_each_line() -> None:
     ImageDraw.Draw(img).text(
         (30, 40), "月租金3500元（大写：叁仟伍佰元整）", font=ImageFont.truetype(FONT, 36), fill="black"
     )
-    page = get_engine("paddle").recognize(cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR))
+    page = get_engine("paddle", settings=get_settings().ocr).recognize(cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR))
     assert page.lines
     for ln in page.lines:
         assert ln.candidates is not None and len(ln.candidates) == len(ln.text)

@@ -32,7 +32,7 @@ def text_image() -> np.ndarray:
 
 @pytest.mark.parametrize("name", ["paddle", "rapidocr", "tesseract", "onnx-batched"])
 def test_engine_reads_chinese_and_digits(name, text_image):
-    engine = get_engine(name)
+    engine = get_engine(name, settings=get_settings().ocr)
     page = engine.recognize(text_image)
     assert page.engine == name and page.width == 900 and page.height == 260
     text = "".join(ln.text for ln in page.lines).replace(" ", "")
@@ -48,18 +48,18 @@ def test_engine_reads_chinese_and_digits(name, text_image):
 
 
 def test_engines_load_once_per_process():
-    assert get_engine("paddle") is get_engine("paddle")
+    assert get_engine("paddle", settings=get_settings().ocr) is get_engine("paddle", settings=get_settings().ocr)
 
 
 def test_unknown_engine_is_a_config_error():
     with pytest.raises(ConfigError, match="unknown OCR engine"):
-        get_engine("nope")
+        get_engine("nope", settings=get_settings().ocr)
     assert {"paddle", "rapidocr", "tesseract"} <= set(available_engines())
 
 
 def test_missing_models_say_how_to_assemble_them(tmp_path):
     with pytest.raises(ModelsMissing, match="make models"):
-        get_engine("paddle", OcrSettings(model_dir=tmp_path / "empty"))
+        get_engine("paddle", settings=OcrSettings(model_dir=tmp_path / "empty"))
 
 
 def test_assembly_is_idempotent_and_uses_the_onnx_dictionary(tmp_path):

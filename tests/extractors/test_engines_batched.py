@@ -36,8 +36,8 @@ def _cuda_available() -> bool:
 def test_batched_engine_reads_the_same_lines_as_the_default_engine():
     image = cv2.imread(str(SAMPLE))
     settings = get_settings().ocr
-    batched = get_engine("onnx-batched", settings).recognize_many([image, image[:, ::-1].copy()])[0]
-    default = get_engine("paddle", settings).recognize(image)
+    batched = get_engine("onnx-batched", settings=settings).recognize_many([image, image[:, ::-1].copy()])[0]
+    default = get_engine("paddle", settings=settings).recognize(image)
     assert len(batched.lines) == len(default.lines) > 5
     same_boxes = sum(a.bbox == b.bbox for a, b in zip(batched.lines, default.lines, strict=True))
     same_text = sum(a.text == b.text for a, b in zip(batched.lines, default.lines, strict=True))

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from jobs_helpers import make_job_env
 
-from jobs.testing import RedisServer, find_redis_server
+from devtools.job_servers import RedisServer, find_redis_server
 
 
 @pytest.fixture(scope="session")

@@ -12,11 +12,10 @@ from pathlib import Path
 from loopback import CallbackReceiver
 
 from config.settings import Settings
-from jobs.celery_app import make_celery
-from jobs.dispatch import CeleryDispatcher
-from jobs.testing import RedisServer, WorkerProcess, settings_for
-from pipeline.cases import CaseServices
+from devtools.job_servers import RedisServer, WorkerProcess, settings_for
+from jobs.dispatch import CeleryDispatcher, dispatcher_for
 from pipeline.keys import Principal, Role, create_api_key
+from pipeline.services import CaseServices
 from storage import migrate
 from storage.blobs import build_blob_store
 from storage.db import Database
@@ -104,7 +103,7 @@ def make_job_env(broker: str, tmp: Path, redis: RedisServer | None = None, **ext
     db = Database(settings.storage)
     migrate.upgrade(db)
     services = CaseServices(db=db, blobs=build_blob_store(settings.storage), settings=settings)
-    return JobEnv(broker, tmp, env, settings, services, CeleryDispatcher(make_celery(settings), settings))
+    return JobEnv(broker, tmp, env, settings, services, dispatcher_for(settings))
 
 
 def sample(path: str) -> bytes:

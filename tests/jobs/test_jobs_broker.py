@@ -6,10 +6,10 @@ from __future__ import annotations
 from kombu import Connection
 from sqlalchemy import create_engine, text
 
+from devtools.job_servers import settings_for
 from jobs import worker_process
 from jobs.broker_sqla import kombu_url
 from jobs.celery_app import celery_config
-from jobs.testing import settings_for
 
 
 def test_delivered_messages_are_trimmed_and_waiting_ones_kept(tmp_path, monkeypatch):

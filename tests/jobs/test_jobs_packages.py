@@ -11,8 +11,8 @@ from malicious_zips import make_zip
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
-from pipeline.callbacks import SIGNATURE_HEADER, verify_signature
-from pipeline.packages import Upload, submit_package
+from pipeline.packages.submit import Upload, submit_package
+from pipeline.work.callbacks import SIGNATURE_HEADER, verify_signature
 from storage.jobs_models import ItemState, Job, JobItem
 from storage.models import Document, DocumentFile, Extraction
 
@@ -210,9 +210,8 @@ def _finalize_package(env) -> None:  # type: ignore[no-untyped-def]
 def test_a_package_accepted_while_the_broker_is_down_is_run_once_it_is_back(redis_server, tmp_path):
     from jobs_helpers import make_job_env
 
-    from jobs.celery_app import make_celery
-    from jobs.dispatch import CeleryDispatcher
-    from jobs.testing import free_port, settings_for
+    from devtools.job_servers import free_port, settings_for
+    from jobs.dispatch import dispatcher_for
 
     env = make_job_env("redis", tmp_path, redis_server)
     try:
@@ -220,7 +219,7 @@ def test_a_package_accepted_while_the_broker_is_down_is_run_once_it_is_back(redi
         principal, _ = env.principal("loan", "B5")
         outcome = submit_package(
             env.services,
-            CeleryDispatcher(make_celery(down), down),  # nothing listens there: every send fails
+            dispatcher_for(down),  # nothing listens there: every send fails
             principal=principal,
             uploads=[Upload("front.jpg", sample("idcards/idcard_0000_easy_front.jpg"))],
             business_type="retirement_withdrawal",

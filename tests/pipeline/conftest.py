@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config.settings import JobsSettings, Settings, StorageSettings
-from pipeline.cases import CaseServices
+from pipeline.services import CaseServices
 from storage import migrate
 from storage.blobs import build_blob_store
 from storage.db import Database

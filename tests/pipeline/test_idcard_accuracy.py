@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from config.settings import get_settings
 from samples.generator.idcard import GROUND_TRUTH, generate_set
 from samples.generator.idcard_eval import Tally
 
@@ -36,12 +37,12 @@ PER_DIFFICULTY_FLOOR = {"easy": 1.0, "medium": 0.9, "hard": 0.85}
 @pytest.fixture(scope="module")
 def tally(tmp_path_factory) -> Tally:
     from extractors.engines import get_engine
-    from pipeline.extract import InputFile, extract_files
+    from pipeline.documents.extract import InputFile, extract_files
 
     folder = tmp_path_factory.mktemp("idcards")
     truth = generate_set(folder, count=COUNT, seed=SEED)
     assert json.loads((folder / GROUND_TRUTH).read_text(encoding="utf-8")) == truth
-    engine = get_engine()
+    engine = get_engine(settings=get_settings().ocr)
     result = Tally()
     for cap in truth["captures"]:
         data = (folder / cap["file"]).read_bytes()

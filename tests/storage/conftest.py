@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from config.settings import StorageSettings
+from devtools.pg_cluster import find_pg_bin, shared_server
 from storage.db import Database
-from storage.testing import find_pg_bin, shared_server
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

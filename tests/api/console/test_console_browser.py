@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from api.server_process import ServerProcess
 from config.settings import PROJECT_ROOT
+from devtools.server_process import ServerProcess
 from tests.browser import (
     Browser,
     chromium_paths,

@@ -141,7 +141,7 @@ def test_counter_sees_unmasked_with_an_audit_row_and_loan_sees_masked(app, case_
 def test_page_images_are_the_pages_the_boxes_belong_to(app, case_with_card):
     """The page image right after the upload (the extraction's own capture) and one captured again from the stored
     file (another process, a restart) are the same picture, of the size the boxes are measured in."""
-    from pipeline import page_images
+    from pipeline.cases import page_images
 
     case_id, client, _ = case_with_card
     api = {"Authorization": f"Bearer {_key(app)}"}

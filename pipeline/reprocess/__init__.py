@@ -1,0 +1,1 @@
+"""Bulk reprocessing: selecting stored documents, reading them again, and the difference to what was stored."""
