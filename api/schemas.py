@@ -254,11 +254,38 @@ class CorrectionResult(BaseModel):
     check_report: CheckReportOut | None
 
 
+class FinalizeIn(BaseModel):
+    """Optional. Needed only when the case's ID card is flagged (`photocopy`, `screen_recapture`, …): without a
+    reason such a case answers 409 `override_required` listing the flags."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    override_reason: PlainText | None = Field(
+        None, max_length=4000, description="why the clerk finalizes despite the flags (bounded by settings)"
+    )
+    clerk: PlainText | None = Field(None, max_length=64, description="staff number, when a counter's key is shared")
+
+
+class OverrideFlag(BaseModel):
+    document: str = Field(description="id of the flagged ID card document")
+    index: int
+    doc_type: str
+    page: int | None
+    code: str = Field(description="the quality issue code, e.g. photocopy or screen_recapture")
+
+
+class OverrideOut(BaseModel):
+    flags: list[OverrideFlag]
+    reason: str = Field(description="as given, with ID numbers masked (it is kept in the audit trail)")
+    clerk: str | None
+
+
 class FinalizeResult(BaseModel):
     case_id: str
     status: Literal["finalized"]
     artifacts: list[ArtifactOut]
     check_report: CheckReportOut | None
+    override: OverrideOut | None = Field(None, description="the clerk's override of ID card flags, if one was needed")
 
 
 # --- signatures --------------------------------------------------------------------------------------------------

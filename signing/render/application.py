@@ -55,8 +55,22 @@ def _applicant_section(styles: Styles, data: ApplicationData, width: float) -> l
         [p("受理网点"), p(data.branch), p("经办人"), p(data.operator)],
         [p("受理时间"), p(data.local_time(data.created_at)), p("办结时间"), p(data.local_time(data.finalized_at))],
     ]
-    table = Table(rows, colWidths=[width * 0.16, width * 0.34, width * 0.16, width * 0.34])
-    table.setStyle(table_style(styles.font, header_rows=0))
+    if not data.portrait_jpeg:
+        table = Table(rows, colWidths=[width * 0.16, width * 0.34, width * 0.16, width * 0.34])
+        table.setStyle(table_style(styles.font, header_rows=0))
+        return [*section(styles, "一、申请人与业务信息"), table]
+    # The ID card's portrait (证件照) in a photo box to the right of the applicant's details.
+    photo_w = width * 0.15
+    jpeg, w, h = thumbnail_jpeg(data.portrait_jpeg, max_side_px=400)
+    photo = image_flowable(jpeg, w, h, max_w=photo_w - 8, max_h=(photo_w - 8) / 0.8)
+    rows = [[*rows[0], photo], *([*r, ""] for r in rows[1:])]
+    rest = width - photo_w
+    table = Table(rows, colWidths=[rest * 0.16, rest * 0.34, rest * 0.16, rest * 0.34, photo_w])
+    style = table_style(styles.font, header_rows=0)
+    style.add("SPAN", (4, 0), (4, 3))
+    style.add("VALIGN", (4, 0), (4, 3), "MIDDLE")
+    style.add("ALIGN", (4, 0), (4, 3), "CENTER")
+    table.setStyle(style)
     return [*section(styles, "一、申请人与业务信息"), table]
 
 
