@@ -110,7 +110,9 @@ def test_crops_are_not_shown_to_roles_that_do_not_see_page_images_nor_to_other_b
 ):
     name = "idcard_0004_easy_front.jpg"
     case_id = client.post("/v1/cases", json={"business_type": "retirement_withdrawal"}, headers=counter).json()["id"]
-    r = client.post(f"/v1/cases/{case_id}/documents", files={"file": (name, (SAMPLES / name).read_bytes())}, headers=counter)
+    r = client.post(
+        f"/v1/cases/{case_id}/documents", files={"file": (name, (SAMPLES / name).read_bytes())}, headers=counter
+    )
     doc = r.json()["documents"][0]
     url = f"/v1/cases/{case_id}/documents/{doc['id']}/crops/{doc['crops'][0]['id']}.jpg"
     problem(client.get(url, headers=make_key("loan", "CROPS")), 403, "forbidden")
