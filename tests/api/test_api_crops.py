@@ -51,7 +51,7 @@ def test_extract_answers_the_card_and_its_portrait_only_when_asked(client, count
     width, height = (int(v) for v in doc["pages"][0]["size"])
     assert card["bbox"] == [0, 0, width, height]
     # The portrait is the photo side of the card: right of the text columns, above the number line.
-    x0, y0, x1, y1 = portrait["bbox"]
+    x0, _, x1, y1 = portrait["bbox"]
     assert x0 > 0.55 * width and x1 <= width and y1 < 0.85 * height
     limit = app.state.services.settings.crops.max_side_px
     for crop in (card, portrait):
