@@ -21,6 +21,7 @@ from domain.masking import mask_id_number, mask_name, mask_text
 from extractors.registry import extractor_for
 from pipeline.case_views import case_view, field_views, latest_corrections
 from pipeline.cases import CASE_READERS, CASE_WRITERS, CaseServices, _artifact_links, _audit
+from pipeline.finalize_override import id_card_flags
 from pipeline.keys import Principal, Role, authenticate
 from pipeline.signatures import signature_view
 from storage.repositories import (
@@ -238,6 +239,7 @@ def _document_page(doc: dict[str, Any], unmasked: bool) -> dict[str, Any]:
         "quality": extraction.get("quality", {}),
         "timing_ms": extraction.get("timing_ms", {}),
         "reshoot": doc.get("reshoot", []),
+        "crops": doc.get("crops", []),
     }
 
 
@@ -258,6 +260,7 @@ def case_page(svc: CaseServices, *, principal: Principal, case_id: str) -> dict[
                 if set(r.get("fields", [])) - corrected
             ]
         signature = signature_view(latest_signature(s, case.id))
+        trust_flags = id_card_flags(case, svc.settings.api.finalize_override_flags)
         action = "console.case.read" if unmasked else "console.case.read_masked"
         _audit(s, principal, action, "case", case.id, documents=len(case.documents), unmasked=unmasked)
     checks = view["check_report"] or {"findings": [], "passed": False}
@@ -284,6 +287,9 @@ def case_page(svc: CaseServices, *, principal: Principal, case_id: str) -> dict[
         "can_write": may_write(principal) and view["status"] == "open",
         "can_finalize": not blockers,
         "finalize_blockers": blockers,
+        # ID card flags that make finalize ask for the clerk's reason (pipeline.finalize_override).
+        "trust_flags": [{k: f[k] for k in ("index", "doc_type", "page", "code")} for f in trust_flags],
+        "override_reason_max": svc.settings.api.override_reason_max_chars,
         "state": state_token(view),
     }
 
