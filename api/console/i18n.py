@@ -102,6 +102,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Check the original card and give a reason to finalize (the reason is kept in the audit log)",
     ),
     "override_reason": ("办结理由", "Reason to finalize"),
+    "override_needed": ("请先填写办结理由", "Give the reason to finalize first"),
     "crops": ("裁剪图", "Crops"),
     "crop_document": ("矫正后图像", "Rectified image"),
     "crop_portrait": ("证件照", "Portrait"),

@@ -230,7 +230,7 @@
     // A flagged ID card (photocopy, screen) needs the clerk's reason: it goes with the request and is audited.
     const reasonField = document.getElementById("override-reason");
     const reason = reasonField ? reasonField.value.trim() : "";
-    if (reasonField && !reason) { say(W.override_reason + "?", true); reasonField.focus(); return; }
+    if (reasonField && !reason) { say(W.override_needed, true); reasonField.focus(); return; }
     btn.disabled = true;
     say(W.reading + "…");
     try {

@@ -35,12 +35,19 @@ def with_photocopy_flag(report):  # type: ignore[no-untyped-def]
     return report.__class__(issues=(*report.issues, flag), metrics=report.metrics)
 
 
-def upload_flagged_case(client, csrf: str, *, business: str = "retirement_withdrawal") -> str:  # type: ignore[no-untyped-def]
-    """Both sides of a freshly generated card uploaded through the console; the front flagged ``photocopy``."""
-    import capture.frame
+def new_sample(business: str = "retirement_withdrawal"):  # type: ignore[no-untyped-def]
+    """A freshly generated case (new bytes: never a page-cache hit, so capture runs and can flag it)."""
     from samples.generator.case import make_case
 
-    sample = make_case(random.Random().randint(10_000, 99_999), business=business)
+    return make_case(random.Random().randint(10_000, 99_999), business=business)
+
+
+def upload_flagged_case(client, csrf: str, sample=None) -> str:  # type: ignore[no-untyped-def]
+    """Both sides of a card uploaded through the console; the front flagged ``photocopy``."""
+    import capture.frame
+
+    sample = sample or new_sample()
+    business = sample.business
     r = client.post("/console/cases", data={"business_type": business, "csrf": csrf}, follow_redirects=False)
     case_id = r.headers["location"].rsplit("/", 1)[1]
     real = capture.frame.assess
