@@ -68,9 +68,12 @@ def extract_with_crops(
     engine: OcrEngine,
     settings: Settings,
     with_crops: bool = True,
+    one_document: bool = False,
 ) -> list[tuple[ExtractedDocument, list[EncodedCrop]]]:
     """As ``pipeline.extract.extract_files``, each document with its crops (none unless ``with_crops``)."""
     return [
         (doc, document_crops(doc.doc_type, pages, settings.crops) if with_crops else [])
-        for doc, pages in extract_files_with_pages(files, doc_type=doc_type, engine=engine, settings=settings)
+        for doc, pages in extract_files_with_pages(
+            files, doc_type=doc_type, engine=engine, settings=settings, one_document=one_document
+        )
     ]
