@@ -7,7 +7,6 @@ which gives the same page (capture is deterministic), turned as the reading turn
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,8 +19,6 @@ from pipeline.extract import InputFile, capture_pages
 from storage.blobs import BlobStore
 from storage.models import Document, DocumentCrop
 from storage.repositories import current_extraction, ensure_blob_row
-
-log = logging.getLogger(__name__)
 
 
 def crops_of_new_pages(
@@ -39,6 +36,8 @@ def crops_of_new_pages(
     fresh: list[Page] | None = None
     for n, k in zip(numbers, file_page, strict=True):
         page = pages[n] if 0 <= n < len(pages) else None
+        if n >= settings.crops.max_pages or (page is not None and page.text_layer is not None):
+            continue  # past the pages that get crops, or a PDF text-layer page (no pixels, nothing to capture again)
         if page is None or page.image is None:
             if fresh is None:
                 fresh = capture_pages(file, settings)
