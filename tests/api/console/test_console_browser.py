@@ -357,6 +357,8 @@ def test_other_branch_sees_404_and_the_login_page(server, browser):
     assert status == 404
 
 
+@pytest.mark.slow  # ~35 s on 2 cores (a second app, OCR, B-LTA signing); tests/api/console/test_console_override.py
+# covers the same over HTTP in the default run
 def test_a_flagged_card_is_finalized_with_the_clerks_reason(server, browser, registry):
     """A case whose ID card front was flagged ``photocopy`` (stored through the normal upload path by an app in this
     process, sharing the server's database and blobs; ``capture.frame.assess`` wrapped as the detector would set
