@@ -46,18 +46,20 @@ class Crop:
         return int(self.image.shape[0])
 
 
-_cascade_lock = threading.Lock()
-_cascade = None
+# One classifier per thread: detectMultiScale keeps per-image state in the classifier, and the OCR pool reads pages
+# on several threads at once.
+_local = threading.local()
 
 
 def _face_cascade():  # type: ignore[no-untyped-def]
-    global _cascade
-    with _cascade_lock:
-        if _cascade is None:
-            import cv2
+    cascade = getattr(_local, "cascade", None)
+    if cascade is None:
+        import cv2
 
-            _cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
-        return _cascade
+        cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+        _local.cascade = cascade
+    # Empty only if opencv-python were installed without its data files: then the layout box is used.
+    return None if cascade.empty() else cascade
 
 
 def layout_portrait_box(width: int, height: int) -> BBox:
@@ -71,13 +73,14 @@ def _face_in(image: np.ndarray, region: BBox) -> BBox | None:
 
     x0, y0, x1, y1 = region
     roi = image[y0:y1, x0:x1]
-    if roi.size == 0:
+    cascade = _face_cascade()
+    if roi.size == 0 or cascade is None:
         return None
     grey = cv2.cvtColor(roi, cv2.COLOR_BGR2GRAY) if roi.ndim == 3 else roi
     grey = cv2.equalizeHist(grey)
     side = min(roi.shape[:2])
     # A face on the card photo is at least a third of the photo's width; smaller hits are background print.
-    faces = _face_cascade().detectMultiScale(
+    faces = cascade.detectMultiScale(
         grey, scaleFactor=1.1, minNeighbors=5, minSize=(max(side // 4, 20),) * 2, maxSize=(side,) * 2
     )
     if len(faces) == 0:
