@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from config.settings import Settings
+from domain.errors import DocintelError
 from domain.models import ExtractedDocument, Page
 from pipeline.crops import EncodedCrop, document_crops
 from pipeline.extract import InputFile, capture_pages
@@ -93,9 +94,30 @@ def crop_view(c: DocumentCrop) -> dict[str, Any]:
     }
 
 
-def case_portrait(blobs: BlobStore, doc: Document) -> bytes | None:
-    """The portrait crop of an ID card front, as stored (None when it has none)."""
+def case_portrait(blobs: BlobStore, doc: Document, settings: Settings) -> bytes | None:
+    """The portrait of an ID card front: the stored crop, or — for a document stored without crops (before
+    migration 0006, or read by a package job) — made from its first file captured again. None for other types."""
     if doc.doc_type != "id_card_front":
         return None
     portrait = next((c for c in current_crops(doc) if c.kind == "portrait"), None)
-    return blobs.get(portrait.blob_sha256) if portrait is not None else None
+    if portrait is not None:
+        return blobs.get(portrait.blob_sha256)
+    if not doc.files:
+        return None
+    first = doc.files[0]
+    file = InputFile(first.filename, blobs.get(first.blob_sha256))
+    try:
+        pages = capture_pages(file, settings)
+    except DocintelError:
+        return None  # the application is drawn without the photo, as before crops existed
+    # As pipeline.page_reads: a camera frame that held several cards gives one document per card.
+    several = len(pages) > 1 and all(p.origin == "camera" and p.source == file.name for p in pages)
+    pages = [pages[min(doc.part_index, len(pages) - 1)]] if several else pages[:1]
+    if not pages or pages[0].image is None:
+        return None
+    page = pages[0]
+    stored = current_extraction(doc).result.get("pages") or [{}]
+    if "rotate_180_by_ocr" in (stored[0].get("transforms") or ()):
+        page = page.with_(image=np.ascontiguousarray(page.image[::-1, ::-1]))
+    crops = document_crops(doc.doc_type, [page.with_(index=0)], settings.crops)
+    return next((c.jpeg for c in crops if c.kind == "portrait"), None)

@@ -76,7 +76,7 @@ def _application_data(svc: CaseServices, case, principal: Principal, report, sig
         check_report=report,
         page_images=tuple(images),
         handwritten_signature_png=signature,
-        portrait_jpeg=case_portrait(svc.blobs, front_row) if front_row is not None else None,
+        portrait_jpeg=case_portrait(svc.blobs, front_row, svc.settings) if front_row is not None else None,
         time_zone=svc.settings.signing.time_zone,
     )
 
