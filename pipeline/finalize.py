@@ -48,7 +48,9 @@ def _incomplete(report_findings: list[dict[str, Any]]) -> CaseIncomplete:
     )
 
 
-def _application_data(svc: CaseServices, case, principal: Principal, report, signature: bytes | None) -> Any:  # type: ignore[no-untyped-def]
+def _application_data(  # type: ignore[no-untyped-def]
+    svc: CaseServices, case, principal: Principal, report, signature: bytes | None, override: Override | None = None
+) -> Any:
     from signing.data import ApplicationData
 
     rows = sorted(case.documents, key=lambda d: d.seq)
@@ -77,6 +79,7 @@ def _application_data(svc: CaseServices, case, principal: Principal, report, sig
         page_images=tuple(images),
         handwritten_signature_png=signature,
         portrait_jpeg=case_portrait(svc.blobs, front_row, svc.settings) if front_row is not None else None,
+        override=override.to_dict() if override is not None else None,
         time_zone=svc.settings.signing.time_zone,
     )
 
@@ -162,7 +165,7 @@ def _claim(
                     max_chars=svc.settings.api.override_reason_max_chars,
                 )
                 svc.signer.require()  # 503 before any rendering if the signer is down
-                data = _application_data(svc, case, principal, report, signature)
+                data = _application_data(svc, case, principal, report, signature, override)
                 case.status = FINALIZING
                 case.updated_at = utcnow()
                 s.flush()

@@ -21,6 +21,7 @@ from .common import (
 from .layout import A4Document, case_file, header_table, keep_with_heading, section
 
 DEFAULT_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+OVERRIDE_CODES_ZH = {"photocopy": "疑似复印件", "screen_recapture": "疑似屏幕翻拍", "tampered": "疑似篡改"}
 
 
 def render_application(data: ApplicationData, *, font_path: Path = DEFAULT_FONT) -> bytes:
@@ -122,6 +123,16 @@ def _checks_section(styles: Styles, data: ApplicationData, width: float) -> list
             styles.body,
         )
     )
+    if data.override:
+        # The clerk finalized over ID card warnings: say so on the signed record, with the reason given.
+        codes = "、".join(OVERRIDE_CODES_ZH.get(c, c) for c in dict.fromkeys(f["code"] for f in data.override["flags"]))
+        clerk = f"（经办人 {data.override['clerk']}）" if data.override.get("clerk") else ""
+        out.append(
+            Paragraph(
+                esc(f"身份证影像风险提示：{codes}；经办人核验后确认办结{clerk}，理由：{data.override['reason']}"),
+                styles.body,
+            )
+        )
     if not report.findings:
         return out
     head = [Paragraph(h, styles.cell_head) for h in ("级别", "规则", "说明")]

@@ -108,6 +108,9 @@ def test_the_override_is_audited_and_the_portrait_is_the_applications_photo(app,
 
     pdf = client.get(f"/v1/cases/{flagged}/application.pdf", headers=counter).content
     assert len(_photos(pdf)) == 1
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        text = "".join((p.extract_text() or "") for p in doc.pages).replace("\n", "")
+    assert "身份证影像风险提示：疑似复印件" in text and "原件已当面核验" in text
 
 
 def test_a_case_without_flags_finalizes_as_before_and_a_card_stored_without_crops_still_gives_the_photo(
