@@ -59,6 +59,18 @@ class ExtractedField(BaseModel):
     bbox: list[float] | None = Field(None, description="[x0, y0, x1, y1] on that page (px, or pt for PDF text)")
 
 
+class CropOut(BaseModel):
+    kind: Literal["document", "portrait"] = Field(description="the rectified card or page, or the ID card's portrait")
+    page: int = Field(description="0-based page of the document")
+    media_type: Literal["image/jpeg"] = "image/jpeg"
+    width: int
+    height: int
+    bbox: list[int] = Field(description="[x0, y0, x1, y1] of the crop on the page (px, as field boxes)")
+    method: str = Field(description="page, face (refined around a detected face) or layout (the card's photo box)")
+    note: str | None = Field(None, description="why a portrait came from the layout box")
+    data_base64: str = Field(description="the JPEG, base64")
+
+
 class ExtractedDocumentOut(BaseModel):
     """The same object as one line of `docintel extract`."""
 
@@ -71,6 +83,7 @@ class ExtractedDocumentOut(BaseModel):
     pages: list[dict[str, Any]] = Field(default_factory=list, description="per page: source, size, unit, text source")
     classification_confidence: float = 0.0
     engine: str = Field("", description="OCR engine and model versions")
+    crops: list[CropOut] | None = Field(None, description="only with `?crops=true`: the document's crops")
 
 
 class ExtractResponse(BaseModel):
@@ -165,6 +178,18 @@ class FileRef(BaseModel):
     sha256: str = Field(description="content address in the blob store")
 
 
+class CropRef(BaseModel):
+    id: int = Field(description="GET /v1/cases/{case}/documents/{document}/crops/{id}.jpg gives the JPEG")
+    kind: Literal["document", "portrait"] = Field(description="the rectified card or page, or the ID card's portrait")
+    page: int = Field(description="0-based page of the document")
+    media_type: str = "image/jpeg"
+    width: int
+    height: int
+    bbox: list[int] = Field(description="[x0, y0, x1, y1] of the crop on the page (px)")
+    method: str = Field(description="page, face (refined around a detected face) or layout (the card's photo box)")
+    note: str | None = None
+
+
 class DocumentView(BaseModel):
     id: str
     index: int = Field(description="position in the case; findings refer to it as doc[index]")
@@ -174,6 +199,7 @@ class DocumentView(BaseModel):
     extraction: ExtractionInfo
     versions: list[VersionInfo]
     fields: dict[str, FieldView]
+    crops: list[CropRef] = Field(default_factory=list, description="crops stored with the document (issue 20)")
 
 
 class FindingOut(BaseModel):
@@ -228,11 +254,38 @@ class CorrectionResult(BaseModel):
     check_report: CheckReportOut | None
 
 
+class FinalizeIn(BaseModel):
+    """Optional. Needed only when the case's ID card is flagged (`photocopy`, `screen_recapture`, …): without a
+    reason such a case answers 409 `override_required` listing the flags."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    override_reason: PlainText | None = Field(
+        None, max_length=4000, description="why the clerk finalizes despite the flags (bounded by settings)"
+    )
+    clerk: PlainText | None = Field(None, max_length=64, description="staff number, when a counter's key is shared")
+
+
+class OverrideFlag(BaseModel):
+    document: str = Field(description="id of the flagged ID card document")
+    index: int
+    doc_type: str
+    page: int | None
+    code: str = Field(description="the quality issue code, e.g. photocopy or screen_recapture")
+
+
+class OverrideOut(BaseModel):
+    flags: list[OverrideFlag]
+    reason: str = Field(description="as given, with ID numbers masked (it is kept in the audit trail)")
+    clerk: str | None
+
+
 class FinalizeResult(BaseModel):
     case_id: str
     status: Literal["finalized"]
     artifacts: list[ArtifactOut]
     check_report: CheckReportOut | None
+    override: OverrideOut | None = Field(None, description="the clerk's override of ID card flags, if one was needed")
 
 
 # --- signatures --------------------------------------------------------------------------------------------------

@@ -82,6 +82,16 @@ class CaptureSettings(BaseModel):
     pdf_max_image_mb: int = Field(1536, ge=1, description="Flate-compressed images of one PDF, inflated")
 
 
+class CropSettings(BaseModel):
+    """Crops of the rectified card or page and of the ID card's portrait (issue 20): how large they are kept."""
+
+    max_side_px: int = Field(1024, ge=64, le=4096, description="longest side of a crop as returned and stored")
+    jpeg_quality: int = Field(85, ge=30, le=100, description="JPEG quality of crops")
+    max_pages: int = Field(
+        10, ge=1, le=200, description="pages of one document that get crops (a long scanned contract stops there)"
+    )
+
+
 class ChecksSettings(BaseModel):
     registry: Literal["local", "http", "none"] = Field(
         "none",
@@ -233,6 +243,11 @@ class ApiSettings(BaseModel):
     finalize_lease_s: float = Field(
         180.0, gt=0, description="a finalize claim older than this (its process died) is taken over by a new call"
     )
+    finalize_override_flags: list[str] = Field(
+        default_factory=lambda: ["photocopy", "screen_recapture"],
+        description="quality issue codes on an ID card page that block finalize unless the clerk overrides with a reason",
+    )
+    override_reason_max_chars: int = Field(500, ge=10, le=4000, description="longest override reason accepted")
 
 
 class ConsoleSettings(BaseModel):
@@ -268,6 +283,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     capture: CaptureSettings = Field(default_factory=CaptureSettings)
+    crops: CropSettings = Field(default_factory=CropSettings)
     checks: ChecksSettings = Field(default_factory=ChecksSettings)
     signing: SigningSettings = Field(default_factory=SigningSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)

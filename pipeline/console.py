@@ -19,6 +19,7 @@ from domain.errors import Unauthorized, UnknownDocType
 from domain.fields import label_zh
 from domain.masking import mask_id_number, mask_name, mask_text
 from extractors.registry import extractor_for
+from pipeline.cases.override import id_card_flags
 from pipeline.cases.records import CASE_READERS, CASE_WRITERS, artifact_links
 from pipeline.cases.signatures import signature_view
 from pipeline.cases.views import case_view, field_views, latest_corrections
@@ -239,6 +240,7 @@ def _document_page(doc: dict[str, Any], unmasked: bool) -> dict[str, Any]:
         "quality": extraction.get("quality", {}),
         "timing_ms": extraction.get("timing_ms", {}),
         "reshoot": doc.get("reshoot", []),
+        "crops": doc.get("crops", []),
     }
 
 
@@ -259,6 +261,7 @@ def case_page(svc: CaseServices, *, principal: Principal, case_id: str) -> dict[
                 if set(r.get("fields", [])) - corrected
             ]
         signature = signature_view(latest_signature(s, case.id))
+        trust_flags = id_card_flags(case, svc.settings.api.finalize_override_flags)
         action = "console.case.read" if unmasked else "console.case.read_masked"
         audit(s, principal, action, "case", case.id, documents=len(case.documents), unmasked=unmasked)
     checks = view["check_report"] or {"findings": [], "passed": False}
@@ -285,6 +288,9 @@ def case_page(svc: CaseServices, *, principal: Principal, case_id: str) -> dict[
         "can_write": may_write(principal) and view["status"] == "open",
         "can_finalize": not blockers,
         "finalize_blockers": blockers,
+        # ID card flags that make finalize ask for the clerk's reason (pipeline.cases.override).
+        "trust_flags": [{k: f[k] for k in ("index", "doc_type", "page", "code")} for f in trust_flags],
+        "override_reason_max": svc.settings.api.override_reason_max_chars,
         "state": state_token(view),
     }
 

@@ -39,6 +39,9 @@ class ApplicationData:
     check_report: CheckReport | None = None
     page_images: tuple[bytes, ...] = field(default=(), repr=False)  # JPEG/PNG of each captured page, in order
     handwritten_signature_png: bytes | None = field(default=None, repr=False)  # from the signature pad (电子签名)
+    portrait_jpeg: bytes | None = field(default=None, repr=False)  # the ID card's portrait crop (证件照)
+    # The clerk's override of ID card flags (photocopy, screen recapture): {"flags": [{"code", …}], "reason", "clerk"}.
+    override: dict[str, Any] | None = None
     time_zone: str = DEFAULT_TIME_ZONE
 
     def __post_init__(self) -> None:
@@ -75,6 +78,8 @@ class ApplicationData:
             "checks": self.check_report.to_json() if self.check_report is not None else None,
             "page_count": len(self.page_images),
             "has_handwritten_signature": self.handwritten_signature_png is not None,
+            "has_portrait": self.portrait_jpeg is not None,
+            **({"override": self.override} if self.override else {}),
         }
 
 

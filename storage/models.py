@@ -121,6 +121,7 @@ class Document(Base):
     files: Mapped[list[DocumentFile]] = relationship(order_by="DocumentFile.position", cascade="all")
     extractions: Mapped[list[Extraction]] = relationship(order_by="Extraction.version", cascade="all")
     corrections: Mapped[list[FieldCorrection]] = relationship(order_by="FieldCorrection.id", cascade="all")
+    crops: Mapped[list[DocumentCrop]] = relationship(order_by="DocumentCrop.id", cascade="all")
 
 
 class DocumentFile(Base):
@@ -149,6 +150,24 @@ class ReplacedDocumentFile(Base):
     added_at: Mapped[dt.datetime] = mapped_column()  # when this picture was first uploaded
     replaced_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     replaced_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+
+
+class DocumentCrop(Base):
+    """A crop of a document's page (a JPEG in the blob store): the rectified card or page (``document``) or the ID
+    card's portrait (``portrait``). Made from the page's pixels when the page is uploaded; the latest row per page and
+    kind is in effect (a page photographed again adds new ones, the earlier stay on record)."""
+
+    __tablename__ = "document_crops"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    page: Mapped[int] = mapped_column(Integer)  # 0-based, as Field.page
+    kind: Mapped[str] = mapped_column(String(16))  # document | portrait
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # bbox on the page, method, note
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Extraction(Base):

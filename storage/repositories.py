@@ -46,6 +46,7 @@ def get_case(session: Session, case_id: str, *, branch: str, with_documents: boo
             selectinload(Case.documents).selectinload(Document.files),
             selectinload(Case.documents).selectinload(Document.extractions),
             selectinload(Case.documents).selectinload(Document.corrections),
+            selectinload(Case.documents).selectinload(Document.crops),
         )
     case = session.scalars(query).first()
     if case is None:
@@ -70,7 +71,12 @@ def get_document(session: Session, document_id: str, *, case_id: str) -> Documen
     doc = session.scalars(
         select(Document)
         .where(Document.id == document_id, Document.case_id == case_id)
-        .options(selectinload(Document.files), selectinload(Document.extractions), selectinload(Document.corrections))
+        .options(
+            selectinload(Document.files),
+            selectinload(Document.extractions),
+            selectinload(Document.corrections),
+            selectinload(Document.crops),
+        )
     ).first()
     if doc is None:
         raise NotFound(f"document {document_id[:64]!r} not found in this case", message_zh="材料不存在")

@@ -22,6 +22,10 @@ CaseId = Annotated[str, Path(max_length=64)]
 DocId = Annotated[str, Path(max_length=64)]
 
 
+class FinalizeBody(BaseModel):
+    override_reason: str | None = Field(None, max_length=4000)
+
+
 class Correction(BaseModel):
     value: str | None = Field(None, max_length=2000)
     reason: str = Field(..., max_length=2000)
@@ -144,13 +148,16 @@ def get_signature(case_id: CaseId, user: UserDep, services: ServicesDep) -> Resp
 
 
 @router.post("/finalize")
-def finalize_case(case_id: CaseId, user: WriterDep, services: ServicesDep) -> dict[str, Any]:
+def finalize_case(
+    case_id: CaseId, user: WriterDep, services: ServicesDep, body: Annotated[FinalizeBody | None, Body()] = None
+) -> dict[str, Any]:
     outcome = finalize.finalize_case(
         services,
         principal=user.principal,
         case_id=case_id,
         idempotency_key=f"console-finalize-{case_id}",
         signature_required_for=services.settings.console.signature_required_for,
+        override_reason=body.override_reason if body else None,
     )
     return {"status": outcome.body["status"], "artifacts": [a["kind"] for a in outcome.body["artifacts"]]}
 
@@ -165,6 +172,20 @@ def page_image(
 ) -> Response:
     data = page_images.page_image(
         services, principal=user.principal, case_id=case_id, document_id=document_id, page=page
+    )
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.get("/documents/{document_id}/crops/{crop_id}.jpg")
+def crop_image(
+    case_id: CaseId,
+    document_id: DocId,
+    crop_id: Annotated[int, Path(ge=1, le=2**62)],
+    user: UserDep,
+    services: ServicesDep,
+) -> Response:
+    data = page_images.crop_image(
+        services, principal=user.principal, case_id=case_id, document_id=document_id, crop_id=crop_id
     )
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
 

@@ -15,11 +15,12 @@ from api.schemas import (
     CaseView,
     CorrectionResult,
     FieldCorrectionIn,
+    FinalizeIn,
     FinalizeResult,
     UploadResult,
     problems,
 )
-from pipeline.cases import finalize, records, signatures, upload
+from pipeline.cases import finalize, page_images, records, signatures, upload
 from pipeline.idempotency import Outcome
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
@@ -183,9 +184,41 @@ def correct_field(
     summary="Render and sign the application and the receipt",
     responses=problems(400, 401, 403, 404, 409, 422, 503),
 )
-def finalize_case(case_id: CaseId, principal: AuthDep, services: ServicesDep, idempotency_key: IdempotencyKey = None):
-    outcome = finalize.finalize_case(services, principal=principal, case_id=case_id, idempotency_key=idempotency_key)
+def finalize_case(
+    case_id: CaseId,
+    principal: AuthDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+    body: Annotated[FinalizeIn | None, Body()] = None,
+):
+    outcome = finalize.finalize_case(
+        services,
+        principal=principal,
+        case_id=case_id,
+        idempotency_key=idempotency_key,
+        override_reason=body.override_reason if body else None,
+        clerk=body.clerk if body else None,
+    )
     return _respond(outcome, FinalizeResult)
+
+
+@router.get(
+    "/{case_id}/documents/{document_id}/crops/{crop_id}.jpg",
+    response_class=Response,
+    summary="A crop stored with a document (the rectified card or page, or the ID card's portrait), as JPEG",
+    responses={200: {"content": {"image/jpeg": {}}, "description": "the crop"}, **problems(401, 403, 404)},
+)
+def crop_image(
+    case_id: CaseId,
+    document_id: Annotated[str, Path(max_length=64)],
+    crop_id: Annotated[int, Path(ge=1, le=2**62)],
+    principal: AuthDep,
+    services: ServicesDep,
+) -> Response:
+    data = page_images.crop_image(
+        services, principal=principal, case_id=case_id, document_id=document_id, crop_id=crop_id
+    )
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 
 
 _PDF = {200: {"content": {"application/pdf": {}}, "description": "the signed PDF"}}

@@ -25,6 +25,8 @@ from domain.errors import CaseIncomplete
 from domain.models import DocType, Severity
 from pipeline import idempotency
 from pipeline.cases.checks import evaluate, report_json
+from pipeline.cases.crops import case_portrait
+from pipeline.cases.override import Override, id_card_flags, require_override
 from pipeline.cases.records import CASE_WRITERS, FINALIZING, CaseFinalizing, artifact_links, ensure_open
 from pipeline.cases.signatures import SignatureRequired, case_signature_bytes
 from pipeline.cases.views import report_view, to_domain_document
@@ -47,11 +49,15 @@ def _incomplete(report_findings: list[dict[str, Any]]) -> CaseIncomplete:
     )
 
 
-def _application_data(svc: CaseServices, case, principal: Principal, report, signature: bytes | None) -> Any:  # type: ignore[no-untyped-def]
+def _application_data(  # type: ignore[no-untyped-def]
+    svc: CaseServices, case, principal: Principal, report, signature: bytes | None, override: Override | None = None
+) -> Any:
     from signing.data import ApplicationData
 
-    docs = [to_domain_document(d) for d in sorted(case.documents, key=lambda d: d.seq)]
+    rows = sorted(case.documents, key=lambda d: d.seq)
+    docs = [to_domain_document(d) for d in rows]
     front = next((d for d in docs if d.doc_type == DocType.ID_CARD_FRONT.value), None)
+    front_row = next((d for d in rows if d.doc_type == DocType.ID_CARD_FRONT.value), None)
     if front is None or not front.value("name") or not front.value("id_number"):
         raise _incomplete([{"rule": "materials", "message": "缺少可读的身份证人像面", "severity": "error"}])
     images: list[bytes] = []
@@ -73,6 +79,8 @@ def _application_data(svc: CaseServices, case, principal: Principal, report, sig
         check_report=report,
         page_images=tuple(images),
         handwritten_signature_png=signature,
+        portrait_jpeg=case_portrait(svc.blobs, front_row, svc.settings) if front_row is not None else None,
+        override=override.to_dict() if override is not None else None,
         time_zone=svc.settings.signing.time_zone,
     )
 
@@ -104,6 +112,7 @@ class _Claim:
     data: Any
     report: Any
     token: dt.datetime
+    override: Override | None = None
 
 
 def _as_utc(value: dt.datetime) -> dt.datetime:
@@ -122,6 +131,8 @@ def _claim(
     key: str | None,
     req: str,
     signature_required_for: Collection[str],
+    override_reason: str | None = None,
+    clerk: str | None = None,
 ) -> Any:
     """Marks the case ``finalizing`` (one transaction, the row locked) and returns what to render, or the stored
     answer of a twin that already finished. A twin with the same Idempotency-Key that finds the case being
@@ -148,13 +159,19 @@ def _claim(
                         f"a {case.business_type} case is finalized only with the applicant's signature",
                         message_zh="该业务须由申请人在签名板上签名后才能办结",
                     )
+                override = require_override(
+                    id_card_flags(case, svc.settings.api.finalize_override_flags),
+                    reason=override_reason,
+                    clerk=clerk,
+                    max_chars=svc.settings.api.override_reason_max_chars,
+                )
                 svc.signer.require()  # 503 before any rendering if the signer is down
-                data = _application_data(svc, case, principal, report, signature)
+                data = _application_data(svc, case, principal, report, signature, override)
                 case.status = FINALIZING
                 case.updated_at = utcnow()
                 s.flush()
                 s.refresh(case, ["updated_at"])
-                return _Claim(data, report, case.updated_at)
+                return _Claim(data, report, case.updated_at, override)
         if key is None or not _wait_for_claim(svc, principal, case_id, deadline):
             raise CaseFinalizing(
                 f"case {case_id[:64]} is being finalized by another request; retry",
@@ -206,16 +223,20 @@ def finalize_case(
     case_id: str,
     idempotency_key: str | None = None,
     signature_required_for: Collection[str] = (),
+    override_reason: str | None = None,
+    clerk: str | None = None,
 ) -> Outcome:
     """``signature_required_for``: business types that need the applicant's handwritten signature
     (``pipeline.cases.signatures``) before they are finalized; the signature in effect, if any, is always drawn into
-    the application."""
+    the application. ``override_reason``: the clerk's reason to finalize a case whose ID card is flagged
+    (``pipeline.cases.override``): without it such a case gets 409 ``override_required``; with it the
+    override is audited (``clerk``: a staff number, when a counter's key is shared)."""
     principal.require(*CASE_WRITERS)
     key = idempotency.check_key(idempotency_key)
     scope = f"case.finalize:{case_id[:64]}"
     req = idempotency.request_hash(case_id=case_id)
 
-    claim = _claim(svc, principal, case_id, scope, key, req, signature_required_for)
+    claim = _claim(svc, principal, case_id, scope, key, req, signature_required_for, override_reason, clerk)
     if isinstance(claim, Outcome):
         return claim
     shas: list[str] = []
@@ -266,8 +287,18 @@ def _commit(
             "status": "finalized",
             "artifacts": artifact_links(s, case.id),
             "check_report": report_view(row),
+            "override": claim.override.to_dict() if claim.override else None,
         }
         audit(s, principal, "case.finalize", "case", case.id, artifacts=sorted(shas.values()))
+        if claim.override is not None:
+            # Ids and codes only, and the reason with ID numbers masked: no personal data in the audit trail.
+            audit(s, principal, "case.finalize_override", "case", case.id, **claim.override.to_dict())
+            log.info(
+                "case %s finalized over %s by %s",
+                case.id,
+                ",".join(sorted({f["code"] for f in claim.override.flags})),
+                principal.key_id,
+            )
         outcome = Outcome(201, body)
         idempotency.remember(s, principal=principal, scope=scope, key=key, req_hash=req, outcome=outcome)
         return outcome

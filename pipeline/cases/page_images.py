@@ -86,3 +86,20 @@ def page_image(svc: CaseServices, *, principal: Principal, case_id: str, documen
             return jpegs[page - seen]
         seen += len(jpegs)
     raise NotFound(f"the document has {seen} pages; there is no page {page}", message_zh="该页不存在")
+
+
+def crop_image(svc: CaseServices, *, principal: Principal, case_id: str, document_id: str, crop_id: int) -> bytes:
+    """One stored crop (``pipeline.cases.crops``) as JPEG: a card or a face, so shown only to the roles that see
+    page images; audited."""
+    principal.require(*CASE_READERS)
+    if not may_unmask(principal, svc.settings):
+        raise Forbidden("this role does not see document images", message_zh="当前角色无权查看材料图像")
+    with svc.db.session() as s:
+        case = get_case(s, case_id, branch=principal.branch)
+        doc = get_document(s, document_id, case_id=case.id)
+        crop = next((c for c in doc.crops if c.id == crop_id), None)
+        if crop is None:
+            raise NotFound(f"document {doc.id} has no crop {crop_id}", message_zh="该裁剪图不存在")
+        sha = crop.blob_sha256
+        audit(s, principal, "console.crop_image", "document", doc.id, crop=crop_id, kind=crop.kind)
+    return svc.blobs.get(sha)

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from config.settings import Settings
-from domain.models import ExtractedDocument
+from domain.models import ExtractedDocument, Page
 from extractors.document import ReadPage, build_document, engine_version_for, read_page
 from extractors.engines import OcrEngine
 from pipeline.cases import page_pixels
@@ -94,16 +94,33 @@ def extract_pages_of_one(
 ) -> ExtractedDocument:
     """One document over the pages of several files, reusing pages read before. ``part_of_first`` picks one card
     when the first file was a frame holding several (each is its own document)."""
+    return extract_pages_of_one_with_pages(
+        files, part_of_first=part_of_first, doc_type=doc_type, engine=engine, settings=settings
+    )[0]
+
+
+def extract_pages_of_one_with_pages(
+    files: Sequence[InputFile],
+    *,
+    part_of_first: int | None,
+    doc_type: str | None,
+    engine: OcrEngine,
+    settings: Settings,
+) -> tuple[ExtractedDocument, tuple[Page, ...], tuple[int, ...]]:
+    """As ``extract_pages_of_one``, with the document's pages as read (pixels on pages read now, none on pages
+    taken from the cache) and how many pages each file gave."""
     reads: list[ReadPage] = []
+    counts: list[int] = []
     capture_total = 0.0
     for file_reads, capture_ms, hit in reads_per_file(
         files, part_of_first=part_of_first, engine=engine, settings=settings
     ):
+        counts.append(len(file_reads))
         capture_total += capture_ms
         # Pages read earlier cost nothing now: their OCR time is not this request's.
         reads.extend(ReadPage(r.page, r.ocr, 0.0) if hit else r for r in file_reads)
     renumbered = [ReadPage(r.page.with_(index=i), r.ocr, r.ms) for i, r in enumerate(reads)]
-    return build_document(
+    doc = build_document(
         renumbered,
         sources=[f.name for f in files],
         doc_type=doc_type,
@@ -111,6 +128,7 @@ def extract_pages_of_one(
         capture_ms=capture_total,
         review_below=settings.ocr.review_below,
     )
+    return doc, tuple(r.page for r in renumbered), tuple(counts)
 
 
 def extract_file(
@@ -118,16 +136,25 @@ def extract_file(
 ) -> list[ExtractedDocument]:
     """As ``extract_files`` for one file (several cards in one camera frame are separate documents; the pages of a
     PDF or TIFF are one), leaving its pages in the cache for pages appended later."""
+    return [doc for doc, _ in extract_file_with_pages(file, doc_type=doc_type, engine=engine, settings=settings)]
+
+
+def extract_file_with_pages(
+    file: InputFile, *, doc_type: str | None, engine: OcrEngine, settings: Settings
+) -> list[tuple[ExtractedDocument, tuple[Page, ...]]]:
+    """As ``extract_file``, each document with its pages as read (no pixels when they came from the cache)."""
     reads, capture_ms, _ = read_file(file, engine=engine, settings=settings)
     groups = [[r] for r in reads] if _several_cards(file, reads) else [reads]
-    return [
-        build_document(
-            [ReadPage(r.page.with_(index=i), r.ocr, r.ms) for i, r in enumerate(group)],
+    out = []
+    for group in groups:
+        renumbered = [ReadPage(r.page.with_(index=i), r.ocr, r.ms) for i, r in enumerate(group)]
+        doc = build_document(
+            renumbered,
             sources=[file.name],
             doc_type=doc_type,
             engine_version=engine_version_for(group, engine),
             capture_ms=capture_ms / len(groups),
             review_below=settings.ocr.review_below,
         )
-        for group in groups
-    ]
+        out.append((doc, tuple(r.page for r in renumbered)))
+    return out

@@ -24,9 +24,16 @@ from extractors.registry import extractor_for
 from extractors.rereading import keep_surer_readings
 from pipeline import idempotency
 from pipeline.cases.checks import rerun_checks
-from pipeline.cases.page_reads import extract_file, extract_pages_of_one, read_file, reads_per_file
+from pipeline.cases.crops import add_crop_rows, crops_of_new_pages
+from pipeline.cases.page_reads import (
+    extract_file_with_pages,
+    extract_pages_of_one_with_pages,
+    read_file,
+    reads_per_file,
+)
 from pipeline.cases.records import CASE_WRITERS, ensure_open, replay_after_race
 from pipeline.cases.views import document_view, report_view
+from pipeline.documents.crops import EncodedCrop
 from pipeline.documents.extract import InputFile, extract_files
 from pipeline.idempotency import Outcome
 from pipeline.keys import Principal
@@ -104,19 +111,41 @@ def add_document(
     kind = sniff(data)  # fails fast on garbage, before the pool is asked for anything
     engine = svc.engine or get_engine(settings=svc.settings.ocr)
     if append_to is None:
-        extracted = svc.offload(lambda: extract_file(new_file, doc_type=doc_type, engine=engine, settings=svc.settings))
-    else:
-        extracted = [
-            svc.offload(
-                lambda: extract_pages_of_one(
-                    [*earlier, new_file],
-                    part_of_first=part_of_first,
-                    doc_type=doc_type,
-                    engine=engine,
+
+        def read_new() -> tuple[list[ExtractedDocument], list[list[EncodedCrop]]]:
+            pairs = extract_file_with_pages(new_file, doc_type=doc_type, engine=engine, settings=svc.settings)
+            several = len(pairs) > 1  # a frame holding several cards: document k is the file's page k
+            crops = [
+                crops_of_new_pages(
+                    doc,
+                    pages,
+                    range(len(pages)),
+                    file=new_file,
+                    file_page=[k] if several else range(len(pages)),
                     settings=svc.settings,
                 )
+                for k, (doc, pages) in enumerate(pairs)
+            ]
+            return [doc for doc, _ in pairs], crops
+
+        extracted, crops = svc.offload(read_new)
+    else:
+
+        def read_appended() -> tuple[list[ExtractedDocument], list[list[EncodedCrop]]]:
+            doc, pages, counts = extract_pages_of_one_with_pages(
+                [*earlier, new_file],
+                part_of_first=part_of_first,
+                doc_type=doc_type,
+                engine=engine,
+                settings=svc.settings,
             )
-        ]
+            first = len(pages) - counts[-1]  # the new file's pages come last
+            crops = crops_of_new_pages(
+                doc, pages, range(first, len(pages)), file=new_file, file_page=range(counts[-1]), settings=svc.settings
+            )
+            return [doc], [crops]
+
+        extracted, crops = svc.offload(read_appended)
     if not extracted:
         raise InputError("no page could be read from this file", message_zh="未能从文件中读取任何页面")
     return _store(
@@ -130,6 +159,7 @@ def add_document(
         key=key,
         req=req,
         action="document.upload",
+        crops=crops,
         write=lambda s, case: (
             _add_new_documents(s, case_id=case.id, principal=principal, name=name, sha=sha, extracted=extracted)
             if append_to is None
@@ -183,7 +213,7 @@ def replace_page(
     kind = sniff(data)
     engine = svc.engine or get_engine(settings=svc.settings.ocr)
 
-    def read() -> tuple[int, ExtractedDocument]:
+    def read() -> tuple[int, ExtractedDocument, list[EncodedCrop]]:
         position = _file_holding_page(files, page, part_of_first=part_of_first, engine=engine, settings=svc.settings)
         new_reads, _, _ = read_file(InputFile(name, data), engine=engine, settings=svc.settings)
         if len(new_reads) != 1:
@@ -194,11 +224,17 @@ def replace_page(
         files_now = [*files[:position], InputFile(name, data), *files[position + 1 :]]
         # A frame that held several cards keeps naming its card only while it is still the first file.
         first = part_of_first if position != 0 else None
-        return position, extract_pages_of_one(
+        doc, pages, _ = extract_pages_of_one_with_pages(
             files_now, part_of_first=first, doc_type=doc_type, engine=engine, settings=svc.settings
         )
+        new_file = InputFile(name, data)
+        return (
+            position,
+            doc,
+            crops_of_new_pages(doc, pages, [page], file=new_file, file_page=[0], settings=svc.settings),
+        )
 
-    position, extracted = svc.offload(read)
+    position, extracted, crops = svc.offload(read)
 
     def write(s, case) -> list[Document]:  # type: ignore[no-untyped-def]
         doc = get_document(s, document_id, case_id=case.id)
@@ -245,6 +281,7 @@ def replace_page(
         key=key,
         req=req,
         action="document.page_replace",
+        crops=[crops],
         write=write,
         status=200,
         detail={"page": page},
@@ -291,12 +328,15 @@ def _store(
     req: str,
     action: str,
     write: Callable[[Any, Any], list[Document]],
+    crops: Sequence[Sequence[EncodedCrop]] = (),
     status: int = 201,
     detail: dict[str, Any] | None = None,
 ) -> Outcome:
-    """Blob first (durable before any row names it), then one transaction: the rows ``write`` adds, the new check
-    report, the audit rows and the idempotency record."""
+    """Blobs first (durable before any row names them), then one transaction: the rows ``write`` adds (and the
+    crops of the documents it returns, in order), the new check report, the audit rows and the idempotency
+    record."""
     svc.blobs.put(data)
+    crop_shas = [[svc.blobs.put(c.jpeg) for c in cs] for cs in crops]
     try:
         with svc.db.session() as s:
             case = get_case_for_update(s, case_id, branch=principal.branch)
@@ -305,6 +345,9 @@ def _store(
                 s, sha256=sha, size=len(data), content_type=f"image/{kind}" if kind != "pdf" else "application/pdf"
             )
             docs = write(s, case)
+            s.flush()
+            for doc, cs, shas in zip(docs, crops, crop_shas, strict=False):
+                add_crop_rows(s, doc, cs, shas)
             s.flush()
             s.expire_all()  # collections loaded before the inserts are stale: read the case afresh
             case = get_case(s, case.id, branch=principal.branch, with_documents=True)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from domain.models import ExtractedDocument, Field, ReshootRequest
+from pipeline.cases.crops import crop_view, current_crops
 from storage.models import Case, CheckReportRow, Document, FieldCorrection
 from storage.repositories import current_extraction
 
@@ -85,6 +86,7 @@ def document_view(doc: Document) -> dict[str, Any]:
             for e in doc.extractions
         ],
         "fields": field_views(doc),
+        "crops": [crop_view(c) for c in current_crops(doc)],
     }
 
 

@@ -42,6 +42,21 @@ def extract_files(
 ) -> Iterator[ExtractedDocument]:
     """Yields one document per file (a multi-page PDF or TIFF is one document; a frame holding both sides of
     an ID card yields two), or a single document over all files with ``one_document``."""
+    for doc, _pages in extract_files_with_pages(
+        files, doc_type=doc_type, one_document=one_document, engine=engine, settings=settings
+    ):
+        yield doc
+
+
+def extract_files_with_pages(
+    files: Sequence[InputFile],
+    *,
+    doc_type: str | None = None,
+    one_document: bool = False,
+    engine: OcrEngine | None = None,
+    settings: Settings | None = None,
+) -> Iterator[tuple[ExtractedDocument, tuple[Page, ...]]]:
+    """As ``extract_files``, each document with its pages as they were read (upright, with pixels), for crops."""
     settings = settings or get_settings()
     engine = engine or get_engine(settings=settings.ocr)
     if one_document:
@@ -49,7 +64,7 @@ def extract_files(
         pages = [p for f in files for p in capture_pages(f, settings)]
         capture_ms = (time.perf_counter() - t0) * 1000
         reads = [read_page(p.with_(index=i), engine) for i, p in enumerate(pages)]
-        yield build_document(
+        doc = build_document(
             reads,
             sources=[f.name for f in files],
             doc_type=doc_type,
@@ -57,6 +72,7 @@ def extract_files(
             capture_ms=capture_ms,
             review_below=settings.ocr.review_below,
         )
+        yield doc, tuple(r.page for r in reads)
         return
     for f in files:
         t0 = time.perf_counter()
@@ -67,7 +83,7 @@ def extract_files(
         groups = [[p] for p in pages] if split else [pages]
         for group in groups:
             reads = [read_page(p.with_(index=i), engine) for i, p in enumerate(group)]
-            yield build_document(
+            doc = build_document(
                 reads,
                 sources=[f.name],
                 doc_type=doc_type,
@@ -75,3 +91,4 @@ def extract_files(
                 capture_ms=capture_ms / len(groups),
                 review_below=settings.ocr.review_below,
             )
+            yield doc, tuple(r.page for r in reads)

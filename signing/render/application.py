@@ -21,6 +21,7 @@ from .common import (
 from .layout import A4Document, case_file, header_table, keep_with_heading, section
 
 DEFAULT_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+OVERRIDE_CODES_ZH = {"photocopy": "疑似复印件", "screen_recapture": "疑似屏幕翻拍", "tampered": "疑似篡改"}
 
 
 def render_application(data: ApplicationData, *, font_path: Path = DEFAULT_FONT) -> bytes:
@@ -55,8 +56,22 @@ def _applicant_section(styles: Styles, data: ApplicationData, width: float) -> l
         [p("受理网点"), p(data.branch), p("经办人"), p(data.operator)],
         [p("受理时间"), p(data.local_time(data.created_at)), p("办结时间"), p(data.local_time(data.finalized_at))],
     ]
-    table = Table(rows, colWidths=[width * 0.16, width * 0.34, width * 0.16, width * 0.34])
-    table.setStyle(table_style(styles.font, header_rows=0))
+    if not data.portrait_jpeg:
+        table = Table(rows, colWidths=[width * 0.16, width * 0.34, width * 0.16, width * 0.34])
+        table.setStyle(table_style(styles.font, header_rows=0))
+        return [*section(styles, "一、申请人与业务信息"), table]
+    # The ID card's portrait (证件照) in a photo box to the right of the applicant's details.
+    photo_w = width * 0.15
+    jpeg, w, h = thumbnail_jpeg(data.portrait_jpeg, max_side_px=400)
+    photo = image_flowable(jpeg, w, h, max_w=photo_w - 8, max_h=(photo_w - 8) / 0.8)
+    rows = [[*rows[0], photo], *([*r, ""] for r in rows[1:])]
+    rest = width - photo_w
+    table = Table(rows, colWidths=[rest * 0.16, rest * 0.34, rest * 0.16, rest * 0.34, photo_w])
+    style = table_style(styles.font, header_rows=0)
+    style.add("SPAN", (4, 0), (4, 3))
+    style.add("VALIGN", (4, 0), (4, 3), "MIDDLE")
+    style.add("ALIGN", (4, 0), (4, 3), "CENTER")
+    table.setStyle(style)
     return [*section(styles, "一、申请人与业务信息"), table]
 
 
@@ -108,6 +123,16 @@ def _checks_section(styles: Styles, data: ApplicationData, width: float) -> list
             styles.body,
         )
     )
+    if data.override:
+        # The clerk finalized over ID card warnings: say so on the signed record, with the reason given.
+        codes = "、".join(OVERRIDE_CODES_ZH.get(c, c) for c in dict.fromkeys(f["code"] for f in data.override["flags"]))
+        clerk = f"（经办人 {data.override['clerk']}）" if data.override.get("clerk") else ""
+        out.append(
+            Paragraph(
+                esc(f"身份证影像风险提示：{codes}；经办人核验后确认办结{clerk}，理由：{data.override['reason']}"),
+                styles.body,
+            )
+        )
     if not report.findings:
         return out
     head = [Paragraph(h, styles.cell_head) for h in ("级别", "规则", "说明")]

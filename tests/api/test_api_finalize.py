@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from domain.errors import ExternalServiceError, SignerUnavailable
-from storage.models import Artifact, AuditEvent, Blob, Case, DocumentFile
+from storage.models import Artifact, AuditEvent, Blob, Case, DocumentCrop, DocumentFile
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,11 @@ def _blob_files(app) -> set[str]:
 def _referenced(app) -> set[str]:
     with app.state.services.db.session() as s:
         rows = set(s.scalars(select(Blob.sha256)))
-        named = set(s.scalars(select(DocumentFile.blob_sha256))) | set(s.scalars(select(Artifact.blob_sha256)))
+        named = (
+            set(s.scalars(select(DocumentFile.blob_sha256)))
+            | set(s.scalars(select(Artifact.blob_sha256)))
+            | set(s.scalars(select(DocumentCrop.blob_sha256)))
+        )
     assert rows <= named | _replaced(app)
     return rows
 

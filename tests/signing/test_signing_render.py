@@ -197,3 +197,34 @@ def test_seal_shows_the_signing_time_in_the_funds_zone() -> None:
         width=170, height=76, title="电子签章", signer="Test", when=when, level="B-B", font_path=DEFAULT_FONT
     )
     assert "2026-12-04 22:53:06 +08:00" in _plumbed_text(seal)
+
+
+def _photo_images(pdf: bytes) -> list[dict]:
+    """Images on the first page shaped like an ID photo (about 26 × 32 mm) at the right of the applicant's details."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        first = doc.pages[0]
+        return [
+            im
+            for im in first.images
+            if 0.6 < (im["x1"] - im["x0"]) / (im["bottom"] - im["top"]) < 0.95 and im["x1"] > first.width * 0.75
+        ]
+
+
+def test_the_portrait_fills_the_photo_box_when_the_case_has_one(demo_data: ApplicationData) -> None:
+    import dataclasses
+
+    import cv2
+    import numpy as np
+
+    portrait = np.full((400, 320, 3), 180, np.uint8)
+    cv2.circle(portrait, (160, 150), 80, (90, 90, 90), -1)
+    jpeg = cv2.imencode(".jpg", portrait)[1].tobytes()
+    with_photo = render_application(dataclasses.replace(demo_data, portrait_jpeg=jpeg))
+    (photo,) = _photo_images(with_photo)
+    assert photo["srcsize"][0] / photo["srcsize"][1] == pytest.approx(0.8, abs=0.01)
+    assert "申请人姓名" in _text(with_photo)
+    assert json.loads(_attachment(with_photo))["has_portrait"] is True
+    # Without a portrait, the layout is the one before: no photo box.
+    assert _photo_images(render_application(demo_data)) == []

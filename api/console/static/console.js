@@ -227,10 +227,16 @@
   document.addEventListener("click", async (ev) => {
     const btn = ev.target.closest("#finalize");
     if (!btn) return;
+    // A flagged ID card (photocopy, screen) needs the clerk's reason: it goes with the request and is audited.
+    const reasonField = document.getElementById("override-reason");
+    const reason = reasonField ? reasonField.value.trim() : "";
+    if (reasonField && !reason) { say(W.override_needed, true); reasonField.focus(); return; }
     btn.disabled = true;
     say(W.reading + "…");
     try {
-      await call("POST", "/console/cases/" + caseId + "/finalize");
+      const body = reasonField ? JSON.stringify({ override_reason: reason }) : undefined;
+      const headers = reasonField ? { "Content-Type": "application/json" } : undefined;
+      await call("POST", "/console/cases/" + caseId + "/finalize", body, headers);
       await redraw();
       say(W.done);
       const link = document.getElementById("download-application");

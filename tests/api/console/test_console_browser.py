@@ -225,6 +225,23 @@ def test_counter_transaction_in_the_browser(server, browser, registry, tmp_path)
     assert [d["doc_type"] for d in case["documents"]] == ["id_card_front", "id_card_back", "purchase_contract"]
     drawn = _check_boxes(driver, case)
     assert drawn >= 10
+    # The crops stored with the cards are shown and load: the front's card and portrait, the back's card.
+    shown = _js(
+        driver,
+        """return [...document.querySelectorAll('#case-body figure.crop')].map((f) => {
+             const img = f.querySelector('img'); return [f.closest('article').id, f.dataset.kind,
+             img.complete && img.naturalWidth > 0, img.getBoundingClientRect().width]; });""",
+    )
+    front_doc, back_doc, contract_doc = (f"doc-{d['id']}" for d in case["documents"])
+    expected = [(front_doc, "document"), (front_doc, "portrait"), (back_doc, "document"), (contract_doc, "document")]
+    assert [(a, k) for a, k, _, _ in shown] == expected
+    wait_for(
+        lambda: _js(
+            driver, "return [...document.querySelectorAll('img.crop-img')].every((i) => i.complete && i.naturalWidth)"
+        ),
+        what="the crops to load",
+    )
+    assert all(width > 40 for *_, width in shown)
     shot(driver, "case-uploaded")
 
     # Click a field: its box is highlighted; the reshoot list names the contract's missing fields.
@@ -338,3 +355,71 @@ def test_other_branch_sees_404_and_the_login_page(server, browser):
         f"/console/cases/{case_id}/state",
     )
     assert status == 404
+
+
+@pytest.mark.slow  # ~35 s on 2 cores (a second app, OCR, B-LTA signing); tests/api/console/test_console_override.py
+# covers the same over HTTP in the default run
+def test_a_flagged_card_is_finalized_with_the_clerks_reason(server, browser, registry):
+    """A case whose ID card front was flagged ``photocopy`` (stored through the normal upload path by an app in this
+    process, sharing the server's database and blobs; ``capture.frame.assess`` wrapped as the detector would set
+    the flag): the console lists the flag, asks for the reason, and finalizes with it."""
+    from sqlalchemy import select
+
+    from api.app import create_app
+    from config.settings import Settings, StorageSettings
+    from storage.models import AuditEvent
+    from tests.api.console.test_console_http import _signed_in
+    from tests.api.console.test_console_override import new_sample, upload_flagged_case
+
+    var = Path(server.env["DOCINTEL_VAR_DIR"])
+    base = Settings()
+    settings = base.model_copy(
+        update={
+            "var_dir": var,
+            "storage": StorageSettings(
+                database_url=server.env["DOCINTEL_STORAGE__DATABASE_URL"], blob_dir=var / "blobs"
+            ),
+            "checks": base.checks.model_copy(
+                update={"registry_file": Path(server.env["DOCINTEL_CHECKS__REGISTRY_FILE"])}
+            ),
+        }
+    )
+    key = server.create_key(role="counter", branch="CONSOLE4")
+    sample = new_sample()
+    # The registry learns of this applicant (the server reads the file again when it changes).
+    data = json.loads(registry[0].read_text(encoding="utf-8"))
+    for source, records in sample.records.items():
+        data["sources"].setdefault(source, {}).update(records)
+    registry[0].write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    app = create_app(settings)
+    try:
+        client, csrf = _signed_in(app, key)
+        case_id = upload_flagged_case(client, csrf, sample)
+        driver = browser
+        driver.delete_all_cookies()
+        login(driver, server.base_url, key)
+        driver.get(f"{server.base_url}/console/cases/{case_id}")
+        wait_for(lambda: driver.find_elements("id", "trust-flags"), what="the ID card warnings")
+        assert "疑似复印件" in driver.find_element("id", "trust-flags").text
+        _draw_signature(driver)
+        driver.find_element("id", "signature-accept").click()
+        wait_for(lambda: _js(driver, "return !!document.getElementById('signature-saved')"), what="the signature")
+        # Finalize with an empty reason is stopped in the page; with one it goes through.
+        driver.find_element("id", "finalize").click()
+        assert _js(driver, "return document.activeElement.id") == "override-reason"
+        assert _js(driver, "return document.getElementById('case-status').classList.contains('open')")
+        driver.find_element("id", "override-reason").send_keys("原件已当面核验")
+        shot(driver, "case-flagged")
+        driver.find_element("id", "finalize").click()
+        wait_for(lambda: _js(driver, "return !!document.getElementById('download-application')"), what="finalize")
+        assert not driver.find_elements("id", "override-reason")
+        shot(driver, "case-flagged-finalized")
+        with app.state.services.db.session() as s:
+            (event,) = s.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.subject_id == case_id, AuditEvent.action == "case.finalize_override"
+                )
+            ).all()
+        assert event.detail["reason"] == "原件已当面核验" and event.branch == "CONSOLE4"
+    finally:
+        app.state.core.close()
