@@ -11,10 +11,7 @@ Order of work, so that a crash or a bad input never leaves a half-stored documen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
-
-from sqlalchemy.exc import IntegrityError
+from collections.abc import Sequence
 
 from capture.sniff import sniff
 from domain.errors import Conflict, InputError, NotFound
@@ -23,30 +20,26 @@ from extractors.engines import get_engine
 from extractors.registry import extractor_for
 from extractors.rereading import keep_surer_readings
 from pipeline import idempotency
-from pipeline.cases.checks import rerun_checks
-from pipeline.cases.crops import add_crop_rows, crops_of_new_pages
+from pipeline.cases.crops import crops_of_new_pages
 from pipeline.cases.page_reads import (
     extract_file_with_pages,
     extract_pages_of_one_with_pages,
     read_file,
     reads_per_file,
 )
-from pipeline.cases.records import CASE_WRITERS, ensure_open, replay_after_race
-from pipeline.cases.views import document_view, report_view
+from pipeline.cases.records import CASE_WRITERS, ensure_open
+from pipeline.cases.upload_store import UploadRequest, add_new_documents, append_page, new_extraction, store_upload
 from pipeline.documents.crops import EncodedCrop
 from pipeline.documents.extract import InputFile, extract_files
 from pipeline.idempotency import Outcome
 from pipeline.keys import Principal
 from pipeline.services import CaseServices, audit
 from storage.blobs import sha256_hex
-from storage.models import Document, DocumentFile, Extraction, ReplacedDocumentFile, utcnow
+from storage.models import Case, Document, ReplacedDocumentFile, utcnow
 from storage.repositories import (
     current_extraction,
-    ensure_blob_row,
     get_case,
-    get_case_for_update,
     get_document,
-    next_document_seq,
 )
 
 MAX_FILENAME = 200
@@ -86,19 +79,14 @@ def add_document(
 ) -> Outcome:
     """A new document from one file (a frame holding both sides of an ID card gives two), or, with
     ``append_to``, one more page of an existing document, which is then read again over all its pages."""
-    principal.require(*CASE_WRITERS)
-    name = _safe_name(filename)
-    key = idempotency.check_key(idempotency_key)
-    sha = sha256_hex(data)
+    name, key, sha = _begin(principal, filename, data, idempotency_key)
     scope = f"document.add:{case_id[:64]}"
     req = idempotency.request_hash(sha=sha, doc_type=doc_type, append_to=append_to)
 
     with svc.db.session() as s:
-        case = get_case(s, case_id, branch=principal.branch)
-        done = _replay(s, principal, case.id, scope=scope, key=key, req=req, action="upload_replay")
+        case, done = _open_case(s, principal, case_id, scope=scope, key=key, req=req, action="upload_replay")
         if done is not None:
             return done
-        ensure_open(case)
         earlier: list[InputFile] = []
         part_of_first = None
         if append_to is not None:
@@ -148,23 +136,16 @@ def add_document(
         extracted, crops = svc.offload(read_appended)
     if not extracted:
         raise InputError("no page could be read from this file", message_zh="未能从文件中读取任何页面")
-    return _store(
+    return store_upload(
         svc,
-        principal=principal,
-        case_id=case_id,
-        data=data,
-        sha=sha,
-        kind=kind,
-        scope=scope,
-        key=key,
-        req=req,
+        UploadRequest(principal, case_id, data, sha, kind, scope, key, req),
         action="document.upload",
         crops=crops,
         write=lambda s, case: (
-            _add_new_documents(s, case_id=case.id, principal=principal, name=name, sha=sha, extracted=extracted)
+            add_new_documents(s, case_id=case.id, principal=principal, name=name, sha=sha, extracted=extracted)
             if append_to is None
             else [
-                _append_page(
+                append_page(
                     s,
                     case_id=case.id,
                     document_id=append_to,
@@ -191,19 +172,14 @@ def replace_page(
 ) -> Outcome:
     """The clerk photographs page ``page`` (0-based, as in ``reshoot``) again: the new picture takes the old one's
     place, the document is read again over all its pages, and the old picture stays on record."""
-    principal.require(*CASE_WRITERS)
-    name = _safe_name(filename)
-    key = idempotency.check_key(idempotency_key)
-    sha = sha256_hex(data)
+    name, key, sha = _begin(principal, filename, data, idempotency_key)
     scope = f"document.replace_page:{case_id[:64]}"
     req = idempotency.request_hash(sha=sha, document_id=document_id, page=page)
 
     with svc.db.session() as s:
-        case = get_case(s, case_id, branch=principal.branch)
-        done = _replay(s, principal, case.id, scope=scope, key=key, req=req, action="page_replace_replay")
+        case, done = _open_case(s, principal, case_id, scope=scope, key=key, req=req, action="page_replace_replay")
         if done is not None:
             return done
-        ensure_open(case)
         target = get_document(s, document_id, case_id=case.id)
         doc_type = target.doc_type if target.doc_type != "unknown" else None
         files = document_files(svc, target)
@@ -266,20 +242,13 @@ def replace_page(
                 groups=extractor_for(extracted.doc_type).field_groups,
                 review_below=svc.settings.ocr.review_below,
             )
-        s.add(_new_extraction(doc, kept, version=previous.version + 1, reason="page_replaced", by=principal.key_id))
+        s.add(new_extraction(doc, kept, version=previous.version + 1, reason="page_replaced", by=principal.key_id))
         doc.doc_type = extracted.doc_type
         return [doc]
 
-    return _store(
+    return store_upload(
         svc,
-        principal=principal,
-        case_id=case_id,
-        data=data,
-        sha=sha,
-        kind=kind,
-        scope=scope,
-        key=key,
-        req=req,
+        UploadRequest(principal, case_id, data, sha, kind, scope, key, req),
         action="document.page_replace",
         crops=[crops],
         write=write,
@@ -288,14 +257,27 @@ def replace_page(
     )
 
 
-def _replay(s, principal: Principal, case_id: str, *, scope: str, key, req: str, action: str) -> Outcome | None:  # type: ignore[no-untyped-def]
-    """The earlier answer to a retried key. A replay shows the extracted personal data again: audited like the
-    first answer."""
+def _begin(
+    principal: Principal, filename: str | None, data: bytes, idempotency_key: str | None
+) -> tuple[str, str | None, str]:
+    """Before anything is read: the caller may write, and the file's shown name, the request's key and the bytes' hash."""
+    principal.require(*CASE_WRITERS)
+    return _safe_name(filename), idempotency.check_key(idempotency_key), sha256_hex(data)
+
+
+def _open_case(
+    s, principal: Principal, case_id: str, *, scope: str, key, req: str, action: str
+) -> tuple[Case, Outcome | None]:  # type: ignore[no-untyped-def]
+    """The caller's case, and the earlier answer to a retried key (else the case must still be open). A replay
+    shows the extracted personal data again: audited like the first answer."""
+    case = get_case(s, case_id, branch=principal.branch)
     done = idempotency.replay(s, principal=principal, scope=scope, key=key, req_hash=req)
     if done is not None:
         for d in done.body.get("documents", []):
-            audit(s, principal, f"document.{action}", "document", d["id"], case_id=case_id)
-    return done
+            audit(s, principal, f"document.{action}", "document", d["id"], case_id=case.id)
+        return case, done
+    ensure_open(case)
+    return case, None
 
 
 def _file_holding_page(files: Sequence[InputFile], page: int, *, part_of_first: int | None, engine, settings) -> int:  # type: ignore[no-untyped-def]
@@ -313,94 +295,3 @@ def _file_holding_page(files: Sequence[InputFile], page: int, *, part_of_first: 
             return position
         start += len(reads)
     raise NotFound(f"the document has {start} pages; there is no page {page}", message_zh="该页不存在")
-
-
-def _store(
-    svc: CaseServices,
-    *,
-    principal: Principal,
-    case_id: str,
-    data: bytes,
-    sha: str,
-    kind: str,
-    scope: str,
-    key: str | None,
-    req: str,
-    action: str,
-    write: Callable[[Any, Any], list[Document]],
-    crops: Sequence[Sequence[EncodedCrop]] = (),
-    status: int = 201,
-    detail: dict[str, Any] | None = None,
-) -> Outcome:
-    """Blobs first (durable before any row names them), then one transaction: the rows ``write`` adds (and the
-    crops of the documents it returns, in order), the new check report, the audit rows and the idempotency
-    record."""
-    svc.blobs.put(data)
-    crop_shas = [[svc.blobs.put(c.jpeg) for c in cs] for cs in crops]
-    try:
-        with svc.db.session() as s:
-            case = get_case_for_update(s, case_id, branch=principal.branch)
-            ensure_open(case)
-            ensure_blob_row(
-                s, sha256=sha, size=len(data), content_type=f"image/{kind}" if kind != "pdf" else "application/pdf"
-            )
-            docs = write(s, case)
-            s.flush()
-            for doc, cs, shas in zip(docs, crops, crop_shas, strict=False):
-                add_crop_rows(s, doc, cs, shas)
-            s.flush()
-            s.expire_all()  # collections loaded before the inserts are stale: read the case afresh
-            case = get_case(s, case.id, branch=principal.branch, with_documents=True)
-            report = rerun_checks(s, case, trigger="upload", settings=svc.settings)
-            body: dict[str, Any] = {
-                "case_id": case.id,
-                "documents": [document_view(d) for d in docs],
-                "check_report": report_view(report),
-            }
-            for d in docs:
-                audit(s, principal, action, "document", d.id, case_id=case.id, doc_type=d.doc_type, **(detail or {}))
-            outcome = Outcome(status, body)
-            idempotency.remember(s, principal=principal, scope=scope, key=key, req_hash=req, outcome=outcome)
-            return outcome
-    except IntegrityError:
-        return replay_after_race(svc, principal=principal, scope=scope, key=key, req_hash=req)
-
-
-def _new_extraction(doc: Document, extracted: ExtractedDocument, *, version: int, reason: str, by: str) -> Extraction:
-    return Extraction(
-        document_id=doc.id,
-        version=version,
-        engine=extracted.engine,
-        doc_type=extracted.doc_type,
-        result=extracted.to_json(),
-        reason=reason,
-        created_by=by,
-    )
-
-
-def _add_new_documents(
-    s, *, case_id: str, principal: Principal, name: str, sha: str, extracted: list[ExtractedDocument]
-) -> list[Document]:  # type: ignore[no-untyped-def]
-    seq = next_document_seq(s, case_id)
-    docs = []
-    for part, ex in enumerate(extracted):
-        doc = Document(
-            case_id=case_id, seq=seq + part, part_index=part, doc_type=ex.doc_type, created_by=principal.key_id
-        )
-        s.add(doc)
-        s.flush()
-        s.add(DocumentFile(document_id=doc.id, position=0, blob_sha256=sha, filename=name))
-        s.add(_new_extraction(doc, ex, version=1, reason="upload", by=principal.key_id))
-        docs.append(doc)
-    return docs
-
-
-def _append_page(
-    s, *, case_id: str, document_id: str, principal: Principal, name: str, sha: str, extracted: ExtractedDocument
-) -> Document:  # type: ignore[no-untyped-def]
-    doc = get_document(s, document_id, case_id=case_id)
-    s.add(DocumentFile(document_id=doc.id, position=len(doc.files), blob_sha256=sha, filename=name))
-    version = current_extraction(doc).version + 1
-    s.add(_new_extraction(doc, extracted, version=version, reason="page_added", by=principal.key_id))
-    doc.doc_type = extracted.doc_type
-    return doc

@@ -193,7 +193,7 @@ def test_a_crash_between_blob_and_row_leaves_no_row_and_the_retry_succeeds(servi
         from pipeline.keys import Principal, Role
         from storage.blobs import LocalBlobStore
         from storage.db import Database
-        import pipeline.cases.upload as cu
+        import pipeline.cases.upload_store as cu
 
         def die(*a, **k):
             os._exit(137)  # the power goes out inside the transaction, after the rows were flushed
