@@ -36,7 +36,7 @@ class CaseServices:
     signer: Any = None
 
 
-def audit(session, principal: Principal, action: str, subject_type: str, subject_id: str, **detail: Any) -> None:  # type: ignore[no-untyped-def]
+def audit(session, principal: Principal, action: str, subject_type: str, subject_id: str | None, **detail: Any) -> None:  # type: ignore[no-untyped-def]
     record_audit(
         session,
         api_key_id=principal.key_id,

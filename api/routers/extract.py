@@ -8,11 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from api.deps import AuthDep, ServicesDep
 from api.schemas import ExtractResponse, problems
-from capture.sniff import sniff
-from extractors.engines import get_engine
-from pipeline.documents.crops import extract_with_crops
-from pipeline.documents.extract import InputFile
-from storage.repositories import record_audit
+from pipeline.documents.read_upload import read_upload
 
 router = APIRouter(prefix="/v1", tags=["extract"])
 
@@ -40,32 +36,17 @@ def extract(
 ) -> dict:
     """Reads one file and answers with its documents (a frame holding both sides of an ID card gives two).
     Nothing is stored but an audit row: the answer carries personal data."""
-    data = file.file.read()
-    sniff(data)  # garbage is refused here, before it takes a place in the OCR pool
-    engine = services.engine or get_engine(settings=services.settings.ocr)
-    pairs = services.offload(
-        lambda: extract_with_crops(
-            [InputFile(file.filename or "upload", data)],
-            doc_type=doc_type or None,
-            engine=engine,
-            settings=services.settings,
-            with_crops=crops,
-        )
+    pairs = read_upload(
+        services,
+        principal=principal,
+        filename=file.filename,
+        data=file.file.read(),
+        doc_type=doc_type,
+        with_crops=crops,
     )
-    docs = [d for d, _ in pairs]
     metrics = request.app.state.metrics
-    for d in docs:
+    for d, _ in pairs:
         metrics.observe_extraction(d.doc_type, d.timing_ms)
-    with services.db.session() as s:
-        record_audit(
-            s,
-            api_key_id=principal.key_id,
-            branch=principal.branch,
-            action="extract",
-            subject_type="extract",
-            subject_id=None,
-            detail={"doc_types": [d.doc_type for d in docs], "crops": crops},
-        )
     if not crops:
-        return {"documents": [d.to_json() for d in docs]}
+        return {"documents": [d.to_json() for d, _ in pairs]}
     return {"documents": [{**d.to_json(), "crops": [c.to_json() for c in cs]} for d, cs in pairs]}

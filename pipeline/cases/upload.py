@@ -30,7 +30,7 @@ from pipeline.cases.page_reads import (
 from pipeline.cases.records import CASE_WRITERS, ensure_open
 from pipeline.cases.upload_store import UploadRequest, add_new_documents, append_page, new_extraction, store_upload
 from pipeline.documents.crops import EncodedCrop
-from pipeline.documents.extract import InputFile, extract_files
+from pipeline.documents.extract import InputFile
 from pipeline.idempotency import Outcome
 from pipeline.keys import Principal
 from pipeline.services import CaseServices, audit
@@ -55,15 +55,6 @@ def _safe_name(filename: str | None) -> str:
 def document_files(svc: CaseServices, doc: Document) -> list[InputFile]:
     """A stored document's files, read back from the blob store (for appending pages and for reprocessing)."""
     return [InputFile(f.filename, svc.blobs.get(f.blob_sha256)) for f in doc.files]
-
-
-def extract_for_case(
-    svc: CaseServices, files: Sequence[InputFile], *, doc_type: str | None, one_document: bool
-) -> list[ExtractedDocument]:
-    engine = svc.engine or get_engine(settings=svc.settings.ocr)
-    return list(
-        extract_files(files, doc_type=doc_type, one_document=one_document, engine=engine, settings=svc.settings)
-    )
 
 
 def add_document(
