@@ -26,6 +26,7 @@ import numpy as np
 from PIL import Image
 
 from capture import orientation
+from capture.content import with_content
 from capture.geometry import (
     A4_MM,
     ID_CARD_ASPECT,
@@ -244,7 +245,8 @@ def prepare_frame(page: Page, settings: CaptureSettings) -> list[Page]:
     # A sliver or a thumbnail has no desk to find a document on.
     too_thin = min(page.image.shape[:2]) < _MIN_SIDE_PX
     try:
-        detections = [] if too_thin else find_documents(page.image)
+        # Edges and colour first; the print decides where they are weak (pale desks, copies on A4).
+        detections = [] if too_thin else with_content(page.image, find_documents(page.image))
     except _GEOMETRY_ERRORS as exc:
         return [_fallback(page, f"finding the document failed ({type(exc).__name__}: {exc})")]
     if not detections:

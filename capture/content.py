@@ -1,0 +1,249 @@
+"""Finding ID cards by what is printed on them, for scenes where the card's outline barely shows: a pale card on a
+white or light-grey counter plate, or a photocopy of a card on an A4 page (the copier drops the card's pale
+security print, so only its text, portrait and emblem remain).
+
+1. Ink at ~1000 px: marks much darker than their surroundings (adaptive threshold with a floor well above desk
+   patterns and the card's own security print); long rules and desk grids, which span much of the frame, go.
+2. Ink blobs (characters, words, the portrait's outline, the emblem) are grouped by distance, at a growing
+   range of distances. A group is a card when its rotated bounding box has the shape of a card's printed area,
+   its lines run along its long side (more empty rows than empty columns, turned to lie flat), and no other ink
+   lies close around it (a paragraph inside a contract page has neighbours; a card has blank desk or paper
+   round it). The largest such groups that do not overlap win.
+3. The printed area sits inside the card at known margins (on both sides it covers ~82 % of the card's short
+   side), so the card's outline is drawn round it at the card's own shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from capture.geometry import ID_CARD_ASPECT, order_corners, quad_area, shrink
+from capture.locate import Detection
+from capture.orientation import layout
+
+WORK_LONG_PX = 1000
+# The printed area over the card's short side, and over its long side (front: 75 of 85.6 mm; back ~66 mm).
+PRINT_SHORT_SHARE = 0.82
+PRINT_LONG_SHARE = 0.88
+PRINT_ASPECT = (1.35, 1.95)  # printed-area long/short: front ~1.70, back ~1.50, with perspective
+MIN_LONG_SHARE = 0.15  # of the frame's long side: smaller groups are a line of text, a logo, a stamp
+MIN_BLOBS = 6
+RING_SHARE = 0.2  # of the group's short side: the blank margin a card has round its print
+MAX_RING_INK = 0.12  # ink in that ring over ink inside
+INK_OFFSET_FLOOR = 25.0  # grey levels: desk patterns and security print stay below, printed text far above
+
+
+@dataclass(frozen=True)
+class ContentCard:
+    quad: np.ndarray  # (4, 2) float32 frame pixels: the card's estimated outline, ordered
+    print_quad: np.ndarray  # (4, 2) float32 frame pixels: the printed area found
+    ink: float  # ink pixels inside the printed area (work pixels)
+    cut_off: bool  # the print reaches the frame border
+
+
+def ink(gray_small: np.ndarray) -> np.ndarray:
+    """Dark marks (uint8 0/255) on a work-size grey image; frame-spanning lines and single specks removed."""
+    h, w = gray_small.shape
+    block = max(15, (min(h, w) // 30) | 1)
+    p5, p95 = np.percentile(gray_small, (5, 95))
+    offset = max(INK_OFFSET_FLOOR, 0.18 * float(p95 - p5))
+    mask = cv2.adaptiveThreshold(gray_small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, offset)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    bw, bh, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    drop = (bw > 0.3 * w) | (bh > 0.3 * h) | (area < 4)
+    drop[0] = True
+    return np.where(drop[labels], 0, mask).astype(np.uint8)
+
+
+def _blobs(mask: np.ndarray) -> np.ndarray:
+    """Bounding boxes (x0, y0, x1, y1) of words: ink closed over character gaps."""
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    s = stats[1:]
+    s = s[s[:, cv2.CC_STAT_AREA] >= 12]
+    if len(s):
+        # Thin slivers are the card's rim or a shadow edge catching the threshold, not print: they would
+        # stretch the printed area out to the card's outline.
+        thin = np.minimum(s[:, cv2.CC_STAT_WIDTH], s[:, cv2.CC_STAT_HEIGHT])
+        s = s[(thin >= 0.4 * np.median(thin)) & (s[:, cv2.CC_STAT_AREA] >= 0.15 * np.median(s[:, cv2.CC_STAT_AREA]))]
+    x, y, w, h = (s[:, i].astype(np.float32) for i in range(4))
+    return np.stack([x, y, x + w, y + h], axis=1) if len(s) else np.zeros((0, 4), np.float32)
+
+
+def _groups(boxes: np.ndarray, reach: float) -> list[np.ndarray]:
+    """Indices of boxes linked by gaps under ``reach`` (single linkage)."""
+    n = len(boxes)
+    gx = np.maximum(boxes[None, :, 0] - boxes[:, None, 2], boxes[:, None, 0] - boxes[None, :, 2])
+    gy = np.maximum(boxes[None, :, 1] - boxes[:, None, 3], boxes[:, None, 1] - boxes[None, :, 3])
+    adj = (np.maximum(gx, gy) < reach).astype(np.uint8)
+    parent = np.arange(n)
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(*np.nonzero(np.triu(adj, 1)), strict=True):
+        ri, rj = root(int(i)), root(int(j))
+        if ri != rj:
+            parent[ri] = rj
+    roots = np.array([root(i) for i in range(n)])
+    return [np.nonzero(roots == r)[0] for r in np.unique(roots)]
+
+
+def _flat(mask: np.ndarray, rect: tuple) -> np.ndarray:
+    """The mask inside a rotated rect, turned so the rect's long side lies horizontal."""
+    (cx, cy), (rw, rh), angle = rect
+    if rw < rh:
+        rw, rh, angle = rh, rw, angle + 90
+    m = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+    m[:, 2] += (rw / 2 - cx, rh / 2 - cy)
+    return cv2.warpAffine(mask, m, (max(int(rw), 1), max(int(rh), 1)), flags=cv2.INTER_NEAREST)
+
+
+def _ring_ink(mask: np.ndarray, rect: tuple, inside: float) -> float:
+    (cx, cy), (rw, rh), angle = rect
+    pad = 2 * RING_SHARE * min(rw, rh)
+    outer = cv2.boxPoints(((cx, cy), (rw + pad, rh + pad), angle)).astype(np.int32)
+    region = np.zeros(mask.shape, np.uint8)
+    cv2.fillConvexPoly(region, outer, 255)
+    cv2.fillConvexPoly(region, cv2.boxPoints(rect).astype(np.int32), 0)
+    return float(np.count_nonzero(mask[region > 0])) / max(inside, 1.0)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rect: tuple
+    ink: float
+    area: float
+
+
+def _card_like(mask: np.ndarray, boxes: np.ndarray, idx: np.ndarray, min_long: float) -> _Candidate | None:
+    if len(idx) < MIN_BLOBS:
+        return None
+    b = boxes[idx]
+    pts = np.concatenate([b[:, [0, 1]], b[:, [2, 1]], b[:, [2, 3]], b[:, [0, 3]]]).astype(np.float32)
+    rect = cv2.minAreaRect(pts)
+    long_side, short_side = max(rect[1]), min(rect[1])
+    if long_side < min_long or short_side < 1 or not PRINT_ASPECT[0] <= long_side / short_side <= PRINT_ASPECT[1]:
+        return None
+    flat = _flat(mask, rect)
+    inside = float(np.count_nonzero(flat))
+    if inside < 0.03 * flat.size:
+        return None
+    lay = layout(flat)
+    if lay.horizontal_gaps <= lay.vertical_gaps:  # its lines run across the long side: not a card's print
+        return None
+    if _ring_ink(mask, rect, inside) > MAX_RING_INK:
+        return None
+    return _Candidate(rect, inside, long_side * short_side)
+
+
+def _overlap(a: tuple, b: tuple) -> float:
+    inter, _ = cv2.intersectConvexConvex(cv2.boxPoints(a), cv2.boxPoints(b))
+    return float(inter) / max(min(a[1][0] * a[1][1], b[1][0] * b[1][1]), 1e-6)
+
+
+def find_cards(image: np.ndarray, *, max_cards: int = 2) -> list[ContentCard]:
+    """Cards in a BGR frame found by their print, largest first; empty when no group of ink is card-like."""
+    fh, fw = image.shape[:2]
+    small = shrink(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), WORK_LONG_PX)
+    h, w = small.shape
+    mask = ink(small)
+    boxes = _blobs(mask)
+    if len(boxes) < MIN_BLOBS or len(boxes) > 3000:
+        return []
+    min_long = MIN_LONG_SHARE * max(h, w)
+    candidates: list[_Candidate] = []
+    for reach in (3.0, 5.0, 8.0, 12.0, 18.0, 26.0, 38.0, 55.0, 80.0, 115.0, 160.0):
+        for idx in _groups(boxes, reach * max(h, w) / WORK_LONG_PX):
+            cand = _card_like(mask, boxes, idx, min_long)
+            if cand is not None:
+                candidates.append(cand)
+    chosen: list[_Candidate] = []
+    for cand in sorted(candidates, key=lambda c: -c.area):
+        if all(_overlap(cand.rect, c.rect) < 0.3 for c in chosen):
+            chosen.append(cand)
+    if chosen:
+        # A second card is the other side of the first, about as large; not a label or a business card.
+        chosen = [c for c in chosen if c.area >= 0.45 * chosen[0].area][:max_cards]
+    sx, sy = fw / w, fh / h
+    out = []
+    for c in chosen:
+        (cx, cy), (rw, rh), angle = c.rect
+        landscape = rw >= rh
+        long_p, short_p = max(rw, rh), min(rw, rh)
+        short_c = max(short_p / PRINT_SHORT_SHARE, long_p / PRINT_LONG_SHARE / ID_CARD_ASPECT)
+        long_c = short_c * ID_CARD_ASPECT
+        size = (long_c, short_c) if landscape else (short_c, long_c)
+        scale = np.array([sx, sy], np.float32)
+        card = order_corners(cv2.boxPoints(((cx, cy), size, angle)) * scale)
+        printed = order_corners(cv2.boxPoints(c.rect) * scale)
+        margin = 0.01 * max(h, w)
+        pts = cv2.boxPoints(c.rect)
+        cut = bool(np.any(pts < margin) or np.any(pts[:, 0] > w - margin) or np.any(pts[:, 1] > h - margin))
+        out.append(ContentCard(card, printed, c.ink, cut))
+    return out
+
+
+def covered(inner: np.ndarray, outer: np.ndarray) -> float:
+    """Share of quad ``inner`` that lies inside convex quad ``outer``."""
+    inter, _ = cv2.intersectConvexConvex(inner.astype(np.float32), outer.astype(np.float32))
+    return float(inter) / max(quad_area(inner), 1e-6)
+
+
+# --- reconciling with the outlines found by edges and colour (capture/locate.py) --------------------------------
+def _as_detection(card: ContentCard, frame_area: float) -> Detection:
+    return Detection(
+        quad=card.quad,
+        area_fraction=min(quad_area(card.quad) / frame_area, 1.0),
+        cut_off=card.cut_off,
+        rectangularity=1.0,
+        contrast=0.0,  # no outline was seen: the card was placed from its print
+        straightness=0.0,
+    )
+
+
+def _ink_in(mask: np.ndarray, quad: np.ndarray, scale: np.ndarray) -> float:
+    region = np.zeros(mask.shape, np.uint8)
+    cv2.fillConvexPoly(region, np.round(quad * scale).astype(np.int32), 255)
+    return float(np.count_nonzero(mask[region > 0]))
+
+
+def with_content(image: np.ndarray, detections: list[Detection], *, max_documents: int = 2) -> list[Detection]:
+    """The documents on a frame, the outlines found by edges and colour checked against the cards found by their
+    print. An outline round one card's print stays (its edges are exact); an outline much larger than the cards
+    inside it (an A4 copy, a pale desk's vignette) gives way to them; an outline holding no print of its own (a
+    shadow, a desk pattern, a card's photo box) is dropped when cards were found; cards no outline holds are
+    added. With no card found by print, the outlines stand as they are."""
+    cards = find_cards(image, max_cards=max_documents)
+    if not cards:
+        return detections
+    fh, fw = image.shape[:2]
+    small = shrink(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), WORK_LONG_PX)
+    mask = ink(small)
+    scale = np.array([small.shape[1] / fw, small.shape[0] / fh], np.float32)
+    least_card_ink = min(c.ink for c in cards)
+    kept: list[Detection] = []
+    used: set[int] = set()
+    for det in detections:
+        inside = [i for i, c in enumerate(cards) if covered(c.print_quad, det.quad) >= 0.8]
+        area = quad_area(det.quad)
+        if inside:
+            biggest = max(quad_area(cards[i].quad) for i in inside)
+            if area > 2.0 * biggest or area < 0.6 * biggest:
+                kept.extend(_as_detection(cards[i], fw * fh) for i in inside if i not in used)
+            else:
+                kept.append(det)
+            used.update(inside)
+            continue
+        part_of_card = any(covered(det.quad, c.quad) >= 0.5 for c in cards)
+        phantom = _ink_in(mask, det.quad, scale) < 0.3 * least_card_ink
+        if not (part_of_card or phantom):
+            kept.append(det)
+    kept.extend(_as_detection(c, fw * fh) for i, c in enumerate(cards) if i not in used)
+    return sorted(kept, key=lambda d: -quad_area(d.quad))[:max_documents]
