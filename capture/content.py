@@ -33,6 +33,7 @@ MIN_LONG_SHARE = 0.15  # of the frame's long side: smaller groups are a line of 
 MIN_BLOBS = 6
 RING_SHARE = 0.2  # of the group's short side: the blank margin a card has round its print
 MAX_RING_INK = 0.12  # ink in that ring over ink inside
+REACHES = tuple(round(3.0 * 1.25**k, 1) for k in range(19))  # 3 … 166 work px
 INK_OFFSET_FLOOR = 25.0  # grey levels: desk patterns and security print stay below, printed text far above
 
 
@@ -51,26 +52,43 @@ def ink(gray_small: np.ndarray) -> np.ndarray:
     p5, p95 = np.percentile(gray_small, (5, 95))
     offset = max(INK_OFFSET_FLOOR, 0.18 * float(p95 - p5))
     mask = cv2.adaptiveThreshold(gray_small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, offset)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     bw, bh, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     drop = (bw > 0.3 * w) | (bh > 0.3 * h) | (area < 4)
     drop[0] = True
     return np.where(drop[labels], 0, mask).astype(np.uint8)
 
 
-def _blobs(mask: np.ndarray) -> np.ndarray:
-    """Bounding boxes (x0, y0, x1, y1) of words: ink closed over character gaps."""
+@dataclass(frozen=True)
+class _Blobs:
+    boxes: np.ndarray  # (n, 4) float32 x0, y0, x1, y1
+    hulls: list[np.ndarray]  # each blob's convex hull, (k, 2) float32: tilted words keep a tight outline
+
+
+def _blobs(mask: np.ndarray) -> _Blobs:
+    """Words: ink closed over character gaps, as boxes and hulls."""
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
-    s = stats[1:]
-    s = s[s[:, cv2.CC_STAT_AREA] >= 12]
-    if len(s):
-        # Thin slivers are the card's rim or a shadow edge catching the threshold, not print: they would
-        # stretch the printed area out to the card's outline.
-        thin = np.minimum(s[:, cv2.CC_STAT_WIDTH], s[:, cv2.CC_STAT_HEIGHT])
-        s = s[(thin >= 0.4 * np.median(thin)) & (s[:, cv2.CC_STAT_AREA] >= 0.15 * np.median(s[:, cv2.CC_STAT_AREA]))]
-    x, y, w, h = (s[:, i].astype(np.float32) for i in range(4))
-    return np.stack([x, y, x + w, y + h], axis=1) if len(s) else np.zeros((0, 4), np.float32)
+    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    contours = [c for c in contours if cv2.contourArea(c) >= 12]
+    if not contours:
+        return _Blobs(np.zeros((0, 4), np.float32), [])
+    rects = np.array([cv2.boundingRect(c) for c in contours], np.float32)
+    areas = np.array([cv2.contourArea(c) for c in contours], np.float32)
+    # Thin slivers are the card's rim or a shadow edge catching the threshold, not print: they would
+    # stretch the printed area out to the card's outline.
+    thin = np.minimum(rects[:, 2], rects[:, 3])
+    keep = (thin >= 0.4 * np.median(thin)) & (areas >= 0.15 * np.median(areas))
+    boxes = np.stack([rects[:, 0], rects[:, 1], rects[:, 0] + rects[:, 2], rects[:, 1] + rects[:, 3]], axis=1)
+    hulls = [cv2.convexHull(c).reshape(-1, 2).astype(np.float32) for c, k in zip(contours, keep, strict=True) if k]
+    return _Blobs(boxes[keep], hulls)
+
+
+def _words(mask: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """The ink of the kept blobs only: slivers and specks must not count as print round a card either."""
+    keep = np.zeros(mask.shape, np.uint8)
+    for x0, y0, x1, y1 in boxes.astype(int) + np.array([0, 0, 1, 1]):
+        keep[y0:y1, x0:x1] = 255
+    return cv2.bitwise_and(mask, keep)
 
 
 def _groups(boxes: np.ndarray, reach: float) -> list[np.ndarray]:
@@ -120,13 +138,13 @@ class _Candidate:
     rect: tuple
     ink: float
     area: float
+    members: tuple[int, ...]  # indices of its blobs
 
 
-def _card_like(mask: np.ndarray, boxes: np.ndarray, idx: np.ndarray, min_long: float) -> _Candidate | None:
+def _card_like(mask: np.ndarray, blobs: _Blobs, idx: np.ndarray, min_long: float) -> _Candidate | None:
     if len(idx) < MIN_BLOBS:
         return None
-    b = boxes[idx]
-    pts = np.concatenate([b[:, [0, 1]], b[:, [2, 1]], b[:, [2, 3]], b[:, [0, 3]]]).astype(np.float32)
+    pts = np.concatenate([blobs.hulls[i] for i in idx])
     rect = cv2.minAreaRect(pts)
     long_side, short_side = max(rect[1]), min(rect[1])
     if long_side < min_long or short_side < 1 or not PRINT_ASPECT[0] <= long_side / short_side <= PRINT_ASPECT[1]:
@@ -140,12 +158,21 @@ def _card_like(mask: np.ndarray, boxes: np.ndarray, idx: np.ndarray, min_long: f
         return None
     if _ring_ink(mask, rect, inside) > MAX_RING_INK:
         return None
-    return _Candidate(rect, inside, long_side * short_side)
+    return _Candidate(rect, inside, long_side * short_side, tuple(int(i) for i in idx))
 
 
-def _overlap(a: tuple, b: tuple) -> float:
-    inter, _ = cv2.intersectConvexConvex(cv2.boxPoints(a), cv2.boxPoints(b))
-    return float(inter) / max(min(a[1][0] * a[1][1], b[1][0] * b[1][1]), 1e-6)
+def _largest(mask: np.ndarray, blobs: _Blobs, alive: np.ndarray, min_long: float, unit: float) -> _Candidate | None:
+    """The largest card-like group of the blobs still alive, over all linking distances."""
+    live = np.nonzero(alive)[0]
+    best = None
+    # Gaps to bridge, in work pixels: from between characters up to the ~17 mm between an ID card back's title
+    # and its validity lines, in steps of ~25 % so that gap is bridged before the one to a card beside it.
+    for reach in REACHES:
+        for group in _groups(blobs.boxes[live], reach * unit):
+            cand = _card_like(mask, blobs, live[group], min_long)
+            if cand is not None and (best is None or cand.area > best.area):
+                best = cand
+    return best
 
 
 def find_cards(image: np.ndarray, *, max_cards: int = 2) -> list[ContentCard]:
@@ -154,23 +181,24 @@ def find_cards(image: np.ndarray, *, max_cards: int = 2) -> list[ContentCard]:
     small = shrink(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), WORK_LONG_PX)
     h, w = small.shape
     mask = ink(small)
-    boxes = _blobs(mask)
-    if len(boxes) < MIN_BLOBS or len(boxes) > 3000:
+    blobs = _blobs(mask)
+    if len(blobs.hulls) < MIN_BLOBS or len(blobs.hulls) > 3000:
         return []
+    mask = _words(mask, blobs.boxes)
     min_long = MIN_LONG_SHARE * max(h, w)
-    candidates: list[_Candidate] = []
-    for reach in (3.0, 5.0, 8.0, 12.0, 18.0, 26.0, 38.0, 55.0, 80.0, 115.0, 160.0):
-        for idx in _groups(boxes, reach * max(h, w) / WORK_LONG_PX):
-            cand = _card_like(mask, boxes, idx, min_long)
-            if cand is not None:
-                candidates.append(cand)
+    alive = np.ones(len(blobs.hulls), bool)
     chosen: list[_Candidate] = []
-    for cand in sorted(candidates, key=lambda c: -c.area):
-        if all(_overlap(cand.rect, c.rect) < 0.3 for c in chosen):
-            chosen.append(cand)
-    if chosen:
+    while len(chosen) < max_cards:
+        best = _largest(mask, blobs, alive, min_long, max(h, w) / WORK_LONG_PX)
         # A second card is the other side of the first, about as large; not a label or a business card.
-        chosen = [c for c in chosen if c.area >= 0.45 * chosen[0].area][:max_cards]
+        if best is None or (chosen and best.area < 0.45 * chosen[0].area):
+            break
+        chosen.append(best)
+        # The next card is sought without this one's print: the gap between two cards lying side by side may
+        # be narrower than the one inside a card's back, and this card's ink is no neighbour of the next.
+        alive[list(best.members)] = False
+        mask = mask.copy()
+        cv2.fillConvexPoly(mask, cv2.boxPoints(best.rect).astype(np.int32), 0)
     sx, sy = fw / w, fh / h
     out = []
     for c in chosen:

@@ -26,7 +26,6 @@ from samples.generator.fonts import font
 from samples.generator.idcard import DOC_TYPE, back_fields, front_fields
 from samples.generator.idcard_render import (
     CARD_MM,
-    PX_PER_MM,
     CardStyle,
     render_back,
     render_front,
@@ -93,8 +92,8 @@ def _sides(rng: random.Random, both_share: float) -> tuple[str, ...]:
 
 
 # --- light desks and phones -----------------------------------------------------------------------------------
-def _desk_scene(kind: str, index: int, rng: random.Random) -> Scene:
-    sides = _sides(rng, 0.3)
+def _desk_scene(kind: str, index: int, rng: random.Random, pin: dict) -> Scene:
+    sides = pin.get("sides") or _sides(rng, 0.3)
     images, fields = _cards(rng, sides)
     masks = [rounded_alpha(img.size) for img in images]
     pair = len(images) > 1
@@ -175,10 +174,11 @@ def _stamp(size: tuple[int, int], rng: random.Random, px_per_mm: float) -> tuple
     return alpha, np.array([200, 35, 40], np.float32)
 
 
-def _a4_scene(kind: str, index: int, rng: random.Random) -> Scene:
+def _a4_scene(kind: str, index: int, rng: random.Random, pin: dict) -> Scene:
     grey = kind.startswith("a4_grey")
     stamped = kind.endswith("_stamped")
-    sides = _sides(rng, 0.75)
+    drawn = _sides(rng, 0.75)
+    sides = pin.get("sides") or drawn
     images, fields = _cards(rng, sides)
     dpi = rng.choice((200, 240, 300))
     u = dpi / 25.4  # px per mm
@@ -187,6 +187,7 @@ def _a4_scene(kind: str, index: int, rng: random.Random) -> Scene:
     page = np.full((ph, pw, 3), paper, np.float32)
     cw, ch = round(CARD_MM[0] * u), round(CARD_MM[1] * u)
     layout = "side_by_side" if len(images) > 1 and rng.random() < 0.5 else "stacked"
+    layout = pin.get("layout", layout)
     gap = rng.uniform(8, 20) if layout == "side_by_side" else rng.uniform(15, 45)
     if layout == "side_by_side":
         left = (A4_MM[0] - 2 * CARD_MM[0] - gap) / 2 + rng.uniform(-4, 4)
@@ -227,6 +228,7 @@ def _a4_scene(kind: str, index: int, rng: random.Random) -> Scene:
     specks = nrng.random((ph, pw)) < rng.uniform(0.0002, 0.001)
     page[specks] *= 0.4
     k = rng.randrange(4)
+    k = pin["rotation_deg"] // 90 % 4 if "rotation_deg" in pin else k
     out = np.ascontiguousarray(np.rot90(np.clip(page, 0, 255).astype(np.uint8), k))
     quads = [[_turn_point(x, y, pw, ph, k) for x, y in q] for q in quads]
     bgr = out[..., ::-1]
@@ -251,11 +253,12 @@ def _a4_scene(kind: str, index: int, rng: random.Random) -> Scene:
     return Scene(f"scene_{index:04d}_{kind}.{ext}", kind, buf.tobytes(), w, h, docs, variant)
 
 
-def make_scene(kind: str, index: int, *, seed: int = 0) -> Scene:
-    """Scene ``index`` of ``kind`` (one of SCENE_KINDS)."""
+def make_scene(kind: str, index: int, *, seed: int = 0, **pin) -> Scene:
+    """Scene ``index`` of ``kind`` (one of SCENE_KINDS). ``pin`` fixes what would be drawn (tests): ``sides``
+    (a tuple of "front"/"back"), and on A4 ``layout`` ("side_by_side"/"stacked") and ``rotation_deg``."""
     if kind not in SCENE_KINDS:
         raise ValueError(f"kind must be one of {SCENE_KINDS}, not {kind!r}")
     rng = random.Random(scene_seed(seed, kind, index))
     if kind in A4_KINDS:
-        return _a4_scene(kind, index, rng)
-    return _desk_scene(kind, index, rng)
+        return _a4_scene(kind, index, rng, pin)
+    return _desk_scene(kind, index, rng, pin)
