@@ -6,7 +6,8 @@ security print, so only its text, portrait and emblem remain).
    patterns and the card's own security print); long rules and desk grids, which span much of the frame, go.
 2. Ink blobs (characters, words, the portrait's outline, the emblem) are grouped by distance, at a growing
    range of distances. A group is a card when its rotated bounding box has the shape of a card's printed area,
-   its lines run along its long side (more empty rows than empty columns, turned to lie flat), and no other ink
+   its lines run along its long side (more empty rows than empty columns, turned to lie flat) and are large
+   for its size (a card's 3-4 mm lines, not a paragraph's body text), and no other ink
    lies close around it (a paragraph inside a contract page has neighbours; a card has blank desk or paper
    round it). The largest such groups that do not overlap win.
 3. The printed area sits inside the card at known margins (on both sides it covers ~82 % of the card's short
@@ -22,7 +23,7 @@ import numpy as np
 
 from capture.geometry import ID_CARD_ASPECT, order_corners, quad_area, shrink
 from capture.locate import Detection
-from capture.orientation import layout
+from capture.orientation import layout, mask_line_share
 
 WORK_LONG_PX = 1000
 # The printed area over the card's short side, and over its long side (front: 75 of 85.6 mm; back ~66 mm).
@@ -31,6 +32,9 @@ PRINT_LONG_SHARE = 0.88
 PRINT_ASPECT = (1.35, 1.95)  # printed-area long/short: front ~1.70, back ~1.50, with perspective
 MIN_LONG_SHARE = 0.15  # of the frame's long side: smaller groups are a line of text, a logo, a stamp
 MIN_BLOBS = 6
+# Text line height over the printed area's long side: a card's 3-4 mm lines on ~75 mm measured 0.038 and up on
+# generated scenes; body text in a paragraph block of a page ~0.02 (10.5 pt lines on 150-180 mm).
+MIN_LINE_SHARE = 0.03
 RING_SHARE = 0.2  # of the group's short side: the blank margin a card has round its print
 MAX_RING_INK = 0.12  # ink in that ring over ink inside
 REACHES = tuple(round(3.0 * 1.25**k, 1) for k in range(19))  # 3 … 166 work px
@@ -156,6 +160,9 @@ def _card_like(mask: np.ndarray, blobs: _Blobs, idx: np.ndarray, min_long: float
     lay = layout(flat)
     if lay.horizontal_gaps <= lay.vertical_gaps:  # its lines run across the long side: not a card's print
         return None
+    share = mask_line_share(flat)
+    if share is None or share < MIN_LINE_SHARE:  # small print for its size: a paragraph, not a card
+        return None
     if _ring_ink(mask, rect, inside) > MAX_RING_INK:
         return None
     return _Candidate(rect, inside, long_side * short_side, tuple(int(i) for i in idx))
@@ -275,3 +282,23 @@ def with_content(image: np.ndarray, detections: list[Detection], *, max_document
             kept.append(det)
     kept.extend(_as_detection(c, fw * fh) for i, c in enumerate(cards) if i not in used)
     return sorted(kept, key=lambda d: -quad_area(d.quad))[:max_documents]
+
+
+def cards_alone(image: np.ndarray, *, max_cards: int = 2, max_other_ink: float = 0.1) -> list[Detection]:
+    """The cards on a scanned page when they are all it holds (an A4 copy of an ID card's sides), else nothing:
+    a form or contract page with a card copy pasted in keeps its other text, so it is read whole."""
+    cards = find_cards(image, max_cards=max_cards)
+    if not cards:
+        return []
+    fh, fw = image.shape[:2]
+    small = shrink(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), WORK_LONG_PX)
+    mask = ink(small)
+    scale = np.array([small.shape[1] / fw, small.shape[0] / fh], np.float32)
+    total = float(np.count_nonzero(mask))
+    on_cards = np.zeros(mask.shape, np.uint8)
+    for c in cards:
+        cv2.fillConvexPoly(on_cards, np.round(c.quad * scale).astype(np.int32), 255)
+    inside = float(np.count_nonzero(mask[on_cards > 0]))
+    if total - inside > max_other_ink * max(inside, 1.0):
+        return []
+    return [_as_detection(c, fw * fh) for c in cards]

@@ -10,7 +10,11 @@ pixels), or any geometric step fails on it, the whole frame goes on with a ``bad
 never raises on a decoded frame.
 
 Scans (rasterised PDF pages): no desk, so no localisation; a small skew is straightened, the page
-turned upright, and framing problems (cut off, too small) are not judged.
+turned upright, and framing problems (cut off, too small) are not judged. A scanned page that holds
+nothing but one or two ID-card copies (capture/content.py) gives one cropped page per card instead.
+
+Cards whose outline barely shows (a pale card on a white counter plate, a copy on A4) are found by their
+print (capture/content.py) and reconciled with the outlines found by edges and colour.
 
 ``Page.transforms`` names, in order: ``perspective`` (cropped and rectified), ``deskew`` (scan straightened),
 ``rotate_90`` / ``rotate_180`` / ``rotate_270`` (turned clockwise by that much to stand upright).
@@ -26,7 +30,7 @@ import numpy as np
 from PIL import Image
 
 from capture import orientation
-from capture.content import with_content
+from capture.content import cards_alone, with_content
 from capture.geometry import (
     A4_MM,
     ID_CARD_ASPECT,
@@ -239,7 +243,9 @@ def prepare_frame(page: Page, settings: CaptureSettings) -> list[Page]:
         return [_fallback(page, f"not a BGR image (shape {page.image.shape})")]
     if page.origin == "scan":
         try:
-            return [_whole_page(page, scan=True)]
+            # A scanned page holding only ID-card copies (a bank package's A4 copy) gives one page per card.
+            cards = cards_alone(page.image)
+            return crop_documents(page, cards) if cards else [_whole_page(page, scan=True)]
         except _GEOMETRY_ERRORS as exc:
             return [_fallback(page, f"the scan cannot be straightened ({type(exc).__name__}: {exc})")]
     # A sliver or a thumbnail has no desk to find a document on.

@@ -23,7 +23,7 @@ import numpy as np
 from config.settings import Settings
 from domain.models import DocType, ExtractedDocument, OcrPage, Page, QualityIssue, QualityReport, Severity, TextLine
 from extractors.engines import OcrEngine
-from pipeline.extract import InputFile, ReadPage, build_document, capture_pages, read_page
+from pipeline.extract import InputFile, ReadPage, build_document, capture_pages, read_page, several_documents
 
 MULTI_PAGE_TYPES = frozenset({DocType.PURCHASE_CONTRACT.value, DocType.RENTAL_AGREEMENT.value})
 _PAGE_SUFFIX = re.compile(
@@ -51,7 +51,7 @@ def read_file_groups(file: InputFile, *, engine: OcrEngine, settings: Settings) 
     t0 = time.perf_counter()
     pages = capture_pages(file, settings)
     capture_ms = (time.perf_counter() - t0) * 1000
-    split = len(pages) > 1 and all(p.origin == "camera" and p.source == file.name for p in pages)
+    split = several_documents(pages)
     groups = [[p] for p in pages] if split else [pages]
     return [[read_page(p.with_(index=i), engine) for i, p in enumerate(g)] for g in groups if g], capture_ms
 

@@ -17,7 +17,7 @@ from config.settings import Settings
 from domain.models import ExtractedDocument
 from extractors.engines import OcrEngine
 from pipeline import page_pixels
-from pipeline.extract import InputFile, ReadPage, build_document, capture_pages, read_page
+from pipeline.extract import InputFile, ReadPage, build_document, capture_pages, read_page, several_documents
 from storage.blobs import sha256_hex
 
 MAX_FILES = 512
@@ -65,8 +65,10 @@ def read_file(file: InputFile, *, engine: OcrEngine, settings: Settings) -> tupl
 
 
 def _several_cards(file: InputFile, reads: Sequence[ReadPage]) -> bool:
-    """A camera frame that held several cards: each card is its own document (a PDF's pages are one)."""
-    return len(reads) > 1 and all(r.page.origin == "camera" and r.page.source == file.name for r in reads)
+    """A camera frame or scanned page that held several cards: each card is its own document (a PDF's pages
+    are one)."""
+    del file
+    return several_documents([r.page for r in reads])
 
 
 def reads_per_file(

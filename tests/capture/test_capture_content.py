@@ -115,3 +115,36 @@ def test_cards_found_on_most_scenes(kind):
         except AssertionError:
             pass
     assert found >= 11, f"{kind}: {found}/12 scenes with every card cropped"
+
+
+def test_scanned_pdf_page_of_an_id_copy_gives_one_page_per_card():
+    import io
+
+    from PIL import Image
+
+    from capture.load import load_pages
+
+    scene = make_scene("a4_grey", 5, seed=SEED, sides=("front", "back"), layout="stacked", rotation_deg=0)
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(scene.data)).convert("RGB").save(buf, "PDF", resolution=scene.variant["dpi"])
+    settings = CaptureSettings(isolation="none", pdf_raster_dpi=scene.variant["dpi"])
+    (raw,) = load_pages(buf.getvalue(), "copy.pdf", settings)
+    assert raw.origin == "scan"
+    pages = prepare_frame(raw, settings)
+    assert len(pages) == 2
+    assert all((p.width, p.height) == (ID_CARD_WIDTH_PX, 454) and p.source == "copy.pdf#1" for p in pages)
+
+
+def test_a_form_page_with_a_card_copy_pasted_in_is_read_whole():
+    from capture.content import cards_alone
+
+    scene = make_scene("a4_grey", 6, seed=SEED, sides=("front",))
+    image = _frame(scene)
+    assert len(cards_alone(image)) == 1
+    h, w = image.shape[:2]
+    # The form's own text below the card: lines of print across the lower half of the page.
+    for y in range(h // 2, h - h // 10, max(h // 40, 20)):
+        cv2.putText(
+            image, "APPLICATION FORM FIELD " * 3, (w // 12, y), cv2.FONT_HERSHEY_SIMPLEX, w / 1800, (20, 20, 20), 3
+        )
+    assert cards_alone(image) == []
