@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from capture.geometry import ID_CARD_ASPECT, order_corners, quad_area, shrink
+from capture.geometry import A4_MM, ID_CARD_ASPECT, ID_CARD_MM, measured_size, order_corners, quad_area, shrink
 from capture.locate import Detection
 from capture.orientation import layout, mask_line_share
 
@@ -38,7 +38,9 @@ MIN_LINE_SHARE = 0.03
 RING_SHARE = 0.2  # of the group's short side: the blank margin a card has round its print
 MAX_RING_INK = 0.12  # ink in that ring over ink inside
 REACHES = tuple(round(3.0 * 1.25**k, 1) for k in range(19))  # 3 … 166 work px
-INK_OFFSET_FLOOR = 25.0  # grey levels: desk patterns and security print stay below, printed text far above
+INK_OFFSET_FLOOR = 25.0
+PAGE_ASPECT = (1.25, 1.5)  # A4 1.414, US Letter 1.294
+MAX_OTHER_INK = 0.1  # print outside the cards over print on them, for a page to count as holding only cards  # grey levels: desk patterns and security print stay below, printed text far above
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,8 @@ def find_cards(image: np.ndarray, *, max_cards: int = 2) -> list[ContentCard]:
         pts = cv2.boxPoints(c.rect)
         cut = bool(np.any(pts < margin) or np.any(pts[:, 0] > w - margin) or np.any(pts[:, 1] > h - margin))
         out.append(ContentCard(card, printed, c.ink, cut))
+    if len(out) == 2 and covered(out[1].quad, out[0].quad) > 0.1:
+        return []  # two cards never overlap: this is one block of print (a table, a form), not cards
     return out
 
 
@@ -243,18 +247,40 @@ def _as_detection(card: ContentCard, frame_area: float) -> Detection:
     )
 
 
-def _ink_in(mask: np.ndarray, quad: np.ndarray, scale: np.ndarray) -> float:
-    region = np.zeros(mask.shape, np.uint8)
-    cv2.fillConvexPoly(region, np.round(quad * scale).astype(np.int32), 255)
-    return float(np.count_nonzero(mask[region > 0]))
+def _page_holds_cards(page_long: float, page_short: float, cards: list[ContentCard]) -> bool:
+    """Whether cards of this size fit a page of that size as ID cards on A4 (or Letter) do: a card is 85.6 mm on
+    a 297 mm page, ~29 % of its long side. A block of print on a contract's cover or signature page is larger."""
+    if page_short < 1 or not PAGE_ASPECT[0] <= page_long / page_short <= PAGE_ASPECT[1]:
+        return False
+    typical = ID_CARD_MM[0] / A4_MM[0]
+    return all(0.75 * typical <= max(measured_size(c.quad)) / page_long <= 1.3 * typical for c in cards)
+
+
+def _ink_outside(mask: np.ndarray, quads: list[np.ndarray], scale: np.ndarray, region: np.ndarray | None = None):
+    """Ink on the quads, and ink elsewhere (within ``region``, a quad, or the whole frame)."""
+    on = np.zeros(mask.shape, np.uint8)
+    for q in quads:
+        cv2.fillConvexPoly(on, np.round(q * scale).astype(np.int32), 255)
+    within = mask
+    if region is not None:
+        area = np.zeros(mask.shape, np.uint8)
+        cv2.fillConvexPoly(area, np.round(region * scale).astype(np.int32), 255)
+        within = cv2.bitwise_and(mask, area)
+    inside = float(np.count_nonzero(within[on > 0]))
+    return inside, float(np.count_nonzero(within)) - inside
+
+
+def _only(inside: float, other: float) -> bool:
+    return other <= MAX_OTHER_INK * max(inside, 1.0)
 
 
 def with_content(image: np.ndarray, detections: list[Detection], *, max_documents: int = 2) -> list[Detection]:
     """The documents on a frame, the outlines found by edges and colour checked against the cards found by their
-    print. An outline round one card's print stays (its edges are exact); an outline much larger than the cards
-    inside it (an A4 copy, a pale desk's vignette) gives way to them; an outline holding no print of its own (a
-    shadow, a desk pattern, a card's photo box) is dropped when cards were found; cards no outline holds are
-    added. With no card found by print, the outlines stand as they are."""
+    print. An outline round one card's print stays (its edges are exact); an A4-shaped outline holding nothing
+    but card-sized print (an ID copy) gives way to the cards, and so does one much smaller than the card round it
+    (the photo box); an outline with no print of its own (a shadow, a desk pattern, a light desk's vignette) is
+    dropped when cards were found; cards no outline holds are added when the frame holds no other print. With no
+    card found by print, the outlines stand as they are."""
     cards = find_cards(image, max_cards=max_documents)
     if not cards:
         return detections
@@ -267,38 +293,40 @@ def with_content(image: np.ndarray, detections: list[Detection], *, max_document
     used: set[int] = set()
     for det in detections:
         inside = [i for i, c in enumerate(cards) if covered(c.print_quad, det.quad) >= 0.8]
-        area = quad_area(det.quad)
         if inside:
-            biggest = max(quad_area(cards[i].quad) for i in inside)
-            if area > 2.0 * biggest or area < 0.6 * biggest:
+            held = [cards[i] for i in inside]
+            area, biggest = quad_area(det.quad), max(quad_area(c.quad) for c in held)
+            w, h = measured_size(det.quad)
+            copy = (
+                area > 2.0 * biggest
+                and _page_holds_cards(max(w, h), min(w, h), held)
+                and _only(*_ink_outside(mask, [c.quad for c in held], scale, det.quad))
+            )
+            if copy or area < 0.6 * biggest:
                 kept.extend(_as_detection(cards[i], fw * fh) for i in inside if i not in used)
             else:
-                kept.append(det)
+                kept.append(det)  # the card's own outline, or a page read whole with its other print
             used.update(inside)
             continue
         part_of_card = any(covered(det.quad, c.quad) >= 0.5 for c in cards)
-        phantom = _ink_in(mask, det.quad, scale) < 0.3 * least_card_ink
+        phantom = _ink_outside(mask, [det.quad], scale)[0] < 0.3 * least_card_ink
         if not (part_of_card or phantom):
             kept.append(det)
-    kept.extend(_as_detection(c, fw * fh) for i, c in enumerate(cards) if i not in used)
+    extra = [c for i, c in enumerate(cards) if i not in used]
+    if extra and _only(*_ink_outside(mask, [c.quad for c in extra] + [d.quad for d in kept], scale)):
+        kept.extend(_as_detection(c, fw * fh) for c in extra)
     return sorted(kept, key=lambda d: -quad_area(d.quad))[:max_documents]
 
 
-def cards_alone(image: np.ndarray, *, max_cards: int = 2, max_other_ink: float = 0.1) -> list[Detection]:
-    """The cards on a scanned page when they are all it holds (an A4 copy of an ID card's sides), else nothing:
-    a form or contract page with a card copy pasted in keeps its other text, so it is read whole."""
-    cards = find_cards(image, max_cards=max_cards)
-    if not cards:
-        return []
+def cards_alone(image: np.ndarray, *, max_cards: int = 2) -> list[Detection]:
+    """The cards on a scanned page when they are all it holds (an A4 copy of an ID card's sides) and are card-sized
+    for the page, else nothing: a form with a card copy pasted in, or a contract's cover page, is read whole."""
     fh, fw = image.shape[:2]
+    cards = find_cards(image, max_cards=max_cards)
+    if not cards or not _page_holds_cards(max(fh, fw), min(fh, fw), cards):
+        return []
     small = shrink(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), WORK_LONG_PX)
-    mask = ink(small)
     scale = np.array([small.shape[1] / fw, small.shape[0] / fh], np.float32)
-    total = float(np.count_nonzero(mask))
-    on_cards = np.zeros(mask.shape, np.uint8)
-    for c in cards:
-        cv2.fillConvexPoly(on_cards, np.round(c.quad * scale).astype(np.int32), 255)
-    inside = float(np.count_nonzero(mask[on_cards > 0]))
-    if total - inside > max_other_ink * max(inside, 1.0):
+    if not _only(*_ink_outside(ink(small), [c.quad for c in cards], scale)):
         return []
     return [_as_detection(c, fw * fh) for c in cards]
