@@ -315,7 +315,9 @@ def with_content(image: np.ndarray, detections: list[Detection], *, max_document
     extra = [c for i, c in enumerate(cards) if i not in used]
     if extra and _only(*_ink_outside(mask, [c.quad for c in extra] + [d.quad for d in kept], scale)):
         kept.extend(_as_detection(c, fw * fh) for c in extra)
-    return sorted(kept, key=lambda d: -quad_area(d.quad))[:max_documents]
+    if len(kept) > max_documents:
+        kept = sorted(kept, key=lambda d: -quad_area(d.quad))[:max_documents]
+    return kept
 
 
 def cards_alone(image: np.ndarray, *, max_cards: int = 2) -> list[Detection]:
