@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = get_engine()
     tally = Tally()
+    by_turn = Tally()  # A4 copies by how far the page was turned, all A4 kinds together
     per_kind: dict[str, dict] = {}
     t0 = time.perf_counter()
     for kind in kinds:
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             got = [d.to_json() for d in extract_files([InputFile(scene.name, scene.data)], engine=engine)]
             before = tally.docs_found[kind]
             tally.add_capture(scene.truth(), got)
+            if "rotation_deg" in scene.variant:
+                by_turn.add_capture({**scene.truth(), "difficulty": f"a4_turned_{scene.variant['rotation_deg']}"}, got)
             docs_found += tally.docs_found[kind] - before
             docs_total += len(scene.docs)
         right, total = _fields_right(tally, {kind})
@@ -89,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         "per_kind": per_kind,
         "per_field": tally.summary()["overall"],
         **groups,
+        "a4_by_rotation": {
+            turn: f"{sum(v for (k, _), v in by_turn.right.items() if k == turn)}/"
+            f"{sum(v for (k, _), v in by_turn.total.items() if k == turn)}"
+            for turn in sorted({k for k, _ in by_turn.total})
+        },
         "seconds": round(time.perf_counter() - t0, 1),
     }
     if args.misses:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from samples.generator.idcard_eval import Tally
-from samples.generator.scenes import SCENE_KINDS, make_scene
+from samples.generator.scenes import HELD_OUT_KINDS, SCENE_KINDS, make_scene
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +35,14 @@ def test_id_number_read_from_an_a4_copy_turned_180(engine):
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", SCENE_KINDS)
 def test_field_accuracy_per_scene_kind(kind, engine):
-    # Six scenes per kind, a seed bench/scenes.py does not use by default; stamped copies are held out of
-    # tuning and have a lower floor (a stamp across the address costs a character now and then).
+    # Six scenes per kind, a seed bench/scenes.py does not use by default. Kinds held out of tuning have lower
+    # floors: on bench/scenes.py (20 per kind) a patterned desk lost one card back in 26, and a stamp across the
+    # address costs the address on about half the stamped fronts.
     tally = Tally()
     for i in range(6):
         scene = make_scene(kind, i, seed=31)
         tally.add_capture(scene.truth(), _extract(scene, engine))
     right = sum(tally.right.values())
     total = sum(tally.total.values())
-    floor = 0.9 if kind.endswith("_stamped") else 0.95
+    floor = 0.85 if kind.endswith("_stamped") else 0.9 if kind in HELD_OUT_KINDS else 0.97
     assert right / total >= floor, f"{kind}: {right}/{total}\n{tally.table()}\n{tally.misses}"
