@@ -9,9 +9,13 @@ security print, so only its text, portrait and emblem remain).
    its lines run along its long side (more empty rows than empty columns, turned to lie flat) and are large
    for its size (a card's 3-4 mm lines, not a paragraph's body text), and no other ink
    lies close around it (a paragraph inside a contract page has neighbours; a card has blank desk or paper
-   round it). The largest such groups that do not overlap win.
+   round it). The largest such group is a card; its print is then set aside and the search run again for a
+   second one (the other side), which must be about as large and must not overlap the first.
 3. The printed area sits inside the card at known margins (on both sides it covers ~82 % of the card's short
    side), so the card's outline is drawn round it at the card's own shape.
+
+``with_content`` reconciles these cards with the outlines capture/locate.py found on a camera frame;
+``cards_alone`` says whether a scanned page holds nothing but card copies. docs/capture_scenes.md tells why.
 """
 
 from __future__ import annotations
@@ -38,9 +42,9 @@ MIN_LINE_SHARE = 0.03
 RING_SHARE = 0.2  # of the group's short side: the blank margin a card has round its print
 MAX_RING_INK = 0.12  # ink in that ring over ink inside
 REACHES = tuple(round(3.0 * 1.25**k, 1) for k in range(19))  # 3 … 166 work px
-INK_OFFSET_FLOOR = 25.0
+INK_OFFSET_FLOOR = 25.0  # grey levels: desk patterns and security print stay below, printed text far above
 PAGE_ASPECT = (1.25, 1.5)  # A4 1.414, US Letter 1.294
-MAX_OTHER_INK = 0.1  # print outside the cards over print on them, for a page to count as holding only cards  # grey levels: desk patterns and security print stay below, printed text far above
+MAX_OTHER_INK = 0.1  # print outside the cards over print on them, for a page to count as holding only cards
 
 
 @dataclass(frozen=True)
