@@ -33,7 +33,7 @@ WORK_LONG_PX = 1000
 # The printed area over the card's short side, and over its long side (front: 75 of 85.6 mm; back ~66 mm).
 PRINT_SHORT_SHARE = 0.82
 PRINT_LONG_SHARE = 0.88
-PRINT_ASPECT = (1.35, 1.95)  # printed-area long/short: front ~1.70, back ~1.50, with perspective
+PRINT_ASPECT = (1.25, 1.95)  # printed-area long/short: front ~1.70, back ~1.45, with perspective ±0.15
 MIN_LONG_SHARE = 0.15  # of the frame's long side: smaller groups are a line of text, a logo, a stamp
 MIN_BLOBS = 6
 # Text line height over the printed area's long side: a card's 3-4 mm lines on ~75 mm measured 0.038 and up on
@@ -87,7 +87,7 @@ def _blobs(mask: np.ndarray) -> _Blobs:
     # Thin slivers are the card's rim or a shadow edge catching the threshold, not print: they would
     # stretch the printed area out to the card's outline.
     thin = np.minimum(rects[:, 2], rects[:, 3])
-    keep = (thin >= 0.4 * np.median(thin)) & (areas >= 0.15 * np.median(areas))
+    keep = (thin >= 0.4 * np.median(thin)) & (areas >= 0.35 * np.median(areas))
     boxes = np.stack([rects[:, 0], rects[:, 1], rects[:, 0] + rects[:, 2], rects[:, 1] + rects[:, 3]], axis=1)
     hulls = [cv2.convexHull(c).reshape(-1, 2).astype(np.float32) for c, k in zip(contours, keep, strict=True) if k]
     return _Blobs(boxes[keep], hulls)
