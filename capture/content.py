@@ -317,8 +317,12 @@ def with_content(image: np.ndarray, detections: list[Detection], *, max_document
         if not (part_of_card or phantom):
             kept.append(det)
     extra = [c for i, c in enumerate(cards) if i not in used]
-    if extra and _only(*_ink_outside(mask, [c.quad for c in extra] + [d.quad for d in kept], scale)):
-        kept.extend(_as_detection(c, fw * fh) for c in extra)
+    # Cards no outline holds are taken when the frame's other print is no more than theirs: a second card this
+    # search missed may lie beside them, but not a pale page full of text that the outline search missed.
+    if extra:
+        inside, other = _ink_outside(mask, [c.quad for c in extra] + [d.quad for d in kept], scale)
+        if other <= inside:
+            kept.extend(_as_detection(c, fw * fh) for c in extra)
     if len(kept) > max_documents:
         kept = sorted(kept, key=lambda d: -quad_area(d.quad))[:max_documents]
     return kept
