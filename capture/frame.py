@@ -154,7 +154,7 @@ def quad_line_share(image: np.ndarray, quad: np.ndarray) -> float | None:
     return orientation.text_line_share(cv2.cvtColor(preview, cv2.COLOR_BGR2GRAY))
 
 
-def _cropped_page(page: Page, det: Detection, index: int) -> Page:
+def _cropped_page(page: Page, det: Detection, index: int, *, judge_framing: bool = True) -> Page:
     assert page.image is not None
     fh, fw = page.image.shape[:2]
     shape = shape_of(det.quad, line_share=quad_line_share(page.image, det.quad))
@@ -167,7 +167,8 @@ def _cropped_page(page: Page, det: Detection, index: int) -> Page:
         if framing.px_per_mm
         else max(np.ptp(det.quad[:, 0]), np.ptp(det.quad[:, 1]))
     )
-    report = assess(image, kind=shape.kind, framing=framing, native_long_px=native)
+    # A scan has no desk and no camera to move closer: its crops are not judged on framing either.
+    report = assess(image, kind=shape.kind, framing=framing if judge_framing else None, native_long_px=native)
     transforms = (*page.transforms, "perspective", *((f"rotate_{turn}",) if turn else ()))
     h, w = image.shape[:2]
     return page.with_(
@@ -245,7 +246,7 @@ def prepare_frame(page: Page, settings: CaptureSettings) -> list[Page]:
         try:
             # A scanned page holding only ID-card copies (a bank package's A4 copy) gives one page per card.
             cards = cards_alone(page.image)
-            return crop_documents(page, cards) if cards else [_whole_page(page, scan=True)]
+            return crop_documents(page, cards, scan=True) if cards else [_whole_page(page, scan=True)]
         except _GEOMETRY_ERRORS as exc:
             return [_fallback(page, f"the scan cannot be straightened ({type(exc).__name__}: {exc})")]
     # A sliver or a thumbnail has no desk to find a document on.
@@ -263,9 +264,9 @@ def prepare_frame(page: Page, settings: CaptureSettings) -> list[Page]:
     return crop_documents(page, detections)
 
 
-def crop_documents(page: Page, detections: list[Detection]) -> list[Page]:
+def crop_documents(page: Page, detections: list[Detection], *, scan: bool = False) -> list[Page]:
     """One upright, cropped page per detection, in reading order; the whole frame with a ``bad_outline``
-    warning when any outline cannot be warped."""
+    warning when any outline cannot be warped. Crops of a ``scan`` are not judged on framing (cut off, small)."""
     assert page.image is not None
     if len(detections) > 1:
         # Reading order: left to right for documents side by side, top to bottom for a stack.
@@ -277,7 +278,7 @@ def crop_documents(page: Page, detections: list[Detection]) -> list[Page]:
     for i, det in enumerate(detections):
         try:
             check_quad(det.quad, fw, fh)
-            pages.append(_cropped_page(page, det, i))
+            pages.append(_cropped_page(page, det, i, judge_framing=not scan))
         except _GEOMETRY_ERRORS as exc:
             # One unusable outline makes the split doubtful too: read the frame as a whole.
             return [_fallback(page, f"document outline {i + 1} is unusable ({type(exc).__name__}: {exc})")]
