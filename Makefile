@@ -117,9 +117,11 @@ bench: setup
 	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/console.py
 
-# The full contract accuracy run (≥ 30 documents per type and form; about an hour on 2 cores).
+# The full accuracy runs: contracts (≥ 30 documents per type and form; about an hour on 2 cores), ID cards in
+# real scenes (20 per kind; about 7 minutes).
 bench-accuracy: setup
 	$(BIN)/python bench/contract_accuracy.py
+	$(BIN)/python bench/scenes.py
 
 lock:
 	$(BIN)/pip freeze --exclude-editable | grep -v -E "^(docintel|opencv-python|opencv-python-headless)==" > requirements.lock.new

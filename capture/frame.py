@@ -10,7 +10,11 @@ pixels), or any geometric step fails on it, the whole frame goes on with a ``bad
 never raises on a decoded frame.
 
 Scans (rasterised PDF pages): no desk, so no localisation; a small skew is straightened, the page
-turned upright, and framing problems (cut off, too small) are not judged.
+turned upright, and framing problems (cut off, too small) are not judged. A scanned page that holds
+nothing but one or two ID-card copies (capture/content.py) gives one cropped page per card instead.
+
+Cards whose outline barely shows (a pale card on a white counter plate, a copy on A4) are found by their
+print (capture/content.py) and reconciled with the outlines found by edges and colour.
 
 ``Page.transforms`` names, in order: ``perspective`` (cropped and rectified), ``deskew`` (scan straightened),
 ``rotate_90`` / ``rotate_180`` / ``rotate_270`` (turned clockwise by that much to stand upright).
@@ -26,6 +30,7 @@ import numpy as np
 from PIL import Image
 
 from capture import orientation
+from capture.content import cards_alone, with_content
 from capture.geometry import (
     A4_MM,
     ID_CARD_ASPECT,
@@ -149,7 +154,7 @@ def quad_line_share(image: np.ndarray, quad: np.ndarray) -> float | None:
     return orientation.text_line_share(cv2.cvtColor(preview, cv2.COLOR_BGR2GRAY))
 
 
-def _cropped_page(page: Page, det: Detection, index: int) -> Page:
+def _cropped_page(page: Page, det: Detection, index: int, *, judge_framing: bool = True) -> Page:
     assert page.image is not None
     fh, fw = page.image.shape[:2]
     shape = shape_of(det.quad, line_share=quad_line_share(page.image, det.quad))
@@ -162,7 +167,8 @@ def _cropped_page(page: Page, det: Detection, index: int) -> Page:
         if framing.px_per_mm
         else max(np.ptp(det.quad[:, 0]), np.ptp(det.quad[:, 1]))
     )
-    report = assess(image, kind=shape.kind, framing=framing, native_long_px=native)
+    # A scan has no desk and no camera to move closer: its crops are not judged on framing either.
+    report = assess(image, kind=shape.kind, framing=framing if judge_framing else None, native_long_px=native)
     transforms = (*page.transforms, "perspective", *((f"rotate_{turn}",) if turn else ()))
     h, w = image.shape[:2]
     return page.with_(
@@ -238,13 +244,16 @@ def prepare_frame(page: Page, settings: CaptureSettings) -> list[Page]:
         return [_fallback(page, f"not a BGR image (shape {page.image.shape})")]
     if page.origin == "scan":
         try:
-            return [_whole_page(page, scan=True)]
+            # A scanned page holding only ID-card copies (a bank package's A4 copy) gives one page per card.
+            cards = cards_alone(page.image)
+            return crop_documents(page, cards, scan=True) if cards else [_whole_page(page, scan=True)]
         except _GEOMETRY_ERRORS as exc:
             return [_fallback(page, f"the scan cannot be straightened ({type(exc).__name__}: {exc})")]
     # A sliver or a thumbnail has no desk to find a document on.
     too_thin = min(page.image.shape[:2]) < _MIN_SIDE_PX
     try:
-        detections = [] if too_thin else find_documents(page.image)
+        # Edges and colour first; the print decides where they are weak (pale desks, copies on A4).
+        detections = [] if too_thin else with_content(page.image, find_documents(page.image))
     except _GEOMETRY_ERRORS as exc:
         return [_fallback(page, f"finding the document failed ({type(exc).__name__}: {exc})")]
     if not detections:
@@ -255,9 +264,9 @@ def prepare_frame(page: Page, settings: CaptureSettings) -> list[Page]:
     return crop_documents(page, detections)
 
 
-def crop_documents(page: Page, detections: list[Detection]) -> list[Page]:
+def crop_documents(page: Page, detections: list[Detection], *, scan: bool = False) -> list[Page]:
     """One upright, cropped page per detection, in reading order; the whole frame with a ``bad_outline``
-    warning when any outline cannot be warped."""
+    warning when any outline cannot be warped. Crops of a ``scan`` are not judged on framing (cut off, small)."""
     assert page.image is not None
     if len(detections) > 1:
         # Reading order: left to right for documents side by side, top to bottom for a stack.
@@ -269,7 +278,7 @@ def crop_documents(page: Page, detections: list[Detection]) -> list[Page]:
     for i, det in enumerate(detections):
         try:
             check_quad(det.quad, fw, fh)
-            pages.append(_cropped_page(page, det, i))
+            pages.append(_cropped_page(page, det, i, judge_framing=not scan))
         except _GEOMETRY_ERRORS as exc:
             # One unusable outline makes the split doubtful too: read the frame as a whole.
             return [_fallback(page, f"document outline {i + 1} is unusable ({type(exc).__name__}: {exc})")]

@@ -152,7 +152,11 @@ def text_line_share(gray: np.ndarray) -> float | None:
     """Height of a typical text line as a share of the picture's longer side, read across whichever axis the
     lines run along; None when fewer than two lines show. Print sizes are fixed in millimetres, so this
     says how large the document is: body text on A4 is ~1.2 % of the page, an ID card's lines ~3.4 %."""
-    mask = ink_mask(gray)
+    return mask_line_share(ink_mask(gray))
+
+
+def mask_line_share(mask: np.ndarray) -> float | None:
+    """:func:`text_line_share` of an ink mask (uint8 0/255) already made."""
     if mask.mean() < 0.002 * 255:
         return None
     lay = layout(mask)

@@ -16,7 +16,7 @@ from config.settings import Settings
 from domain.errors import DocintelError
 from domain.models import ExtractedDocument, Page
 from pipeline.documents.crops import EncodedCrop, document_crops
-from pipeline.documents.extract import InputFile, capture_pages
+from pipeline.documents.extract import InputFile, capture_pages, several_documents
 from storage.blobs import BlobStore
 from storage.models import Document, DocumentCrop
 from storage.repositories import current_extraction, ensure_blob_row
@@ -111,7 +111,7 @@ def case_portrait(blobs: BlobStore, doc: Document, settings: Settings) -> bytes 
     except DocintelError:
         return None  # the application is drawn without the photo, as before crops existed
     # As pipeline.cases.page_reads: a camera frame that held several cards gives one document per card.
-    several = len(pages) > 1 and all(p.origin == "camera" and p.source == file.name for p in pages)
+    several = several_documents(pages)
     pages = [pages[min(doc.part_index, len(pages) - 1)]] if several else pages[:1]
     if not pages or pages[0].image is None:
         return None

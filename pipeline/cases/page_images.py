@@ -18,7 +18,7 @@ from domain.models import Page
 from pipeline.cases import page_pixels
 from pipeline.cases.records import CASE_READERS
 from pipeline.console import may_unmask
-from pipeline.documents.extract import InputFile, capture_pages
+from pipeline.documents.extract import InputFile, capture_pages, several_documents
 from pipeline.keys import Principal
 from pipeline.services import CaseServices, audit
 from storage.repositories import get_case, get_document
@@ -55,7 +55,7 @@ def _file_pages(sha: str, file: InputFile, svc: CaseServices) -> tuple[tuple[byt
             return hit
     pages = page_pixels.take(sha) or capture_pages(file, svc.settings)
     # As pipeline.cases.page_reads: a camera frame that held several cards gives one document per card.
-    several = len(pages) > 1 and all(p.origin == "camera" and p.source == file.name for p in pages)
+    several = several_documents(pages)
     entry = (tuple(_encode(p, file.data) for p in pages), several)
     with _lock:
         _cache[sha] = entry

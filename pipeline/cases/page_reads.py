@@ -18,7 +18,7 @@ from domain.models import ExtractedDocument, Page
 from extractors.document import ReadPage, build_document, engine_version_for, read_page
 from extractors.engines import OcrEngine
 from pipeline.cases import page_pixels
-from pipeline.documents.extract import InputFile, capture_pages
+from pipeline.documents.extract import InputFile, capture_pages, several_documents
 from storage.blobs import sha256_hex
 
 MAX_FILES = 512
@@ -66,8 +66,10 @@ def read_file(file: InputFile, *, engine: OcrEngine, settings: Settings) -> tupl
 
 
 def _several_cards(file: InputFile, reads: Sequence[ReadPage]) -> bool:
-    """A camera frame that held several cards: each card is its own document (a PDF's pages are one)."""
-    return len(reads) > 1 and all(r.page.origin == "camera" and r.page.source == file.name for r in reads)
+    """A camera frame or scanned page that held several cards: each card is its own document (a PDF's pages
+    are one)."""
+    del file
+    return several_documents([r.page for r in reads])
 
 
 def reads_per_file(

@@ -32,6 +32,12 @@ def capture_pages(file: InputFile, settings: Settings) -> list[Page]:
     return pages
 
 
+def several_documents(pages: Sequence[Page]) -> bool:
+    """Whether a file's pages are documents of their own: several cards cut from one camera frame or one
+    scanned page (an A4 copy of both sides of an ID card). The pages of a PDF or TIFF are one document."""
+    return len(pages) > 1 and len({p.source for p in pages}) == 1
+
+
 def extract_files(
     files: Sequence[InputFile],
     *,
@@ -78,9 +84,7 @@ def extract_files_with_pages(
         t0 = time.perf_counter()
         pages = capture_pages(f, settings)
         capture_ms = (time.perf_counter() - t0) * 1000
-        # Several cards found in one camera frame are separate documents; pages of a PDF/TIFF are one.
-        split = len(pages) > 1 and all(p.origin == "camera" and p.source == f.name for p in pages)
-        groups = [[p] for p in pages] if split else [pages]
+        groups = [[p] for p in pages] if several_documents(pages) else [pages]
         for group in groups:
             reads = [read_page(p.with_(index=i), engine) for i, p in enumerate(group)]
             doc = build_document(

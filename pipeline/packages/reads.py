@@ -24,7 +24,7 @@ from config.settings import Settings
 from domain.models import DocType, ExtractedDocument, OcrPage, Page, QualityReport, TextLine
 from extractors.document import ReadPage, build_document, engine_version_for, read_page
 from extractors.engines import OcrEngine
-from pipeline.documents.extract import InputFile, capture_pages
+from pipeline.documents.extract import InputFile, capture_pages, several_documents
 
 MULTI_PAGE_TYPES = frozenset({DocType.PURCHASE_CONTRACT.value, DocType.RENTAL_AGREEMENT.value})
 _PAGE_SUFFIX = re.compile(
@@ -52,7 +52,7 @@ def read_file_groups(file: InputFile, *, engine: OcrEngine, settings: Settings) 
     t0 = time.perf_counter()
     pages = capture_pages(file, settings)
     capture_ms = (time.perf_counter() - t0) * 1000
-    split = len(pages) > 1 and all(p.origin == "camera" and p.source == file.name for p in pages)
+    split = several_documents(pages)
     groups = [[p] for p in pages] if split else [pages]
     return [[read_page(p.with_(index=i), engine) for i, p in enumerate(g)] for g in groups if g], capture_ms
 

@@ -13,6 +13,7 @@ GENERATORS: dict[str, tuple[str, str]] = {
     "case": ("samples.generator.case", "a whole case (ID card sides + contract), optionally with a planted problem"),
     "registry": ("samples.generator.registry_file", "registry records (公安/房产/税务/社保) agreeing with sample sets"),
     "idcards": ("samples.generator.idcard", "ID-card camera captures (front, back, both sides in one frame)"),
+    "scenes": ("samples.generator.scenes", "ID cards on light desks, phone photos, A4 photocopy scans"),
 }
 
 

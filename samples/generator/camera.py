@@ -120,12 +120,45 @@ def _u(rng: random.Random, span: tuple[float, float]) -> float:
 
 
 # --- desk ---------------------------------------------------------------------------------------------
+# Light counter tops, named only (never drawn by chance, so earlier seeds keep their desks): a white base plate,
+# light-grey laminate, and a pale patterned surface. A card on them differs from the desk by a few grey levels.
+LIGHT_DESKS = ("white", "light_grey", "patterned")
+
+
+def _light_desk(w: int, h: int, rng: random.Random, kind: str, xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
+    if kind == "white":
+        return np.full((h, w, 3), rng.randint(232, 248), np.float32) + np.array([rng.uniform(-3, 3), 0, 0], np.float32)
+    if kind == "light_grey":
+        return np.full((h, w, 3), rng.randint(198, 226), np.float32) + np.array([3, 1, 0], np.float32)
+    base = np.full((h, w, 3), rng.randint(215, 240), np.float32)
+    style = rng.choice(["grid", "stripes", "marble", "dots"])
+    amp = rng.uniform(8, 22)
+    if style == "grid":  # a cutting mat or a ruled glass plate
+        step = rng.uniform(18, 40)
+        lines = ((np.mod(xx, step) < 1.6) | (np.mod(yy, step) < 1.6)).astype(np.float32)
+        pattern = -lines
+    elif style == "stripes":
+        pattern = np.sin((xx + yy * rng.uniform(-1, 1)) / rng.uniform(4, 12)) * 0.5
+    elif style == "dots":
+        step = rng.uniform(14, 30)
+        pattern = -((np.hypot(np.mod(xx, step) - step / 2, np.mod(yy, step) - step / 2) < step / 6).astype(np.float32))
+    else:  # marble veins
+        nrng = np.random.default_rng(rng.getrandbits(32))
+        field = cv2.resize(nrng.normal(0, 1, (h // 48 + 2, w // 48 + 2)).astype(np.float32), (w, h))
+        pattern = -np.exp(-((np.sin(xx / 70.0 + 4 * field)) ** 2) * 40)
+    tint = np.array([rng.uniform(-6, 2), rng.uniform(-3, 3), rng.uniform(-2, 6)], np.float32)
+    return base + amp * pattern[..., None] + tint
+
+
 def desk_texture(w: int, h: int, rng: random.Random, kind: str | None = None) -> np.ndarray:
-    """A BGR float32 desk: wood grain, grey laminate, woven cloth, or the dark/light pad of a document camera."""
+    """A BGR float32 desk: wood grain, grey laminate, woven cloth, or the dark/light pad of a document camera;
+    or one of ``LIGHT_DESKS`` when named."""
     kind = kind or rng.choice(["wood", "grey", "cloth", "dark_pad", "light_pad"])
     nrng = np.random.default_rng(rng.getrandbits(32))
     yy, xx = (a.astype(np.float32) for a in np.ogrid[0:h, 0:w])
-    if kind == "wood":
+    if kind in LIGHT_DESKS:
+        tex = _light_desk(w, h, rng, kind, xx, yy)
+    elif kind == "wood":
         base = np.array([rng.randint(60, 90), rng.randint(100, 130), rng.randint(140, 175)], np.float32)
         warp = cv2.resize(nrng.normal(0, 1, (h // 64 + 2, w // 64 + 2)).astype(np.float32), (w, h))
         grain = np.sin((yy + 25 * warp) / rng.uniform(6, 14)) * 0.5 + 0.5
@@ -274,6 +307,7 @@ def shoot(
     fill: tuple[float, float] | None = None,
     jpeg_quality: int | None = None,
     min_long_side: int = 0,
+    shadow: float = 0.35,
 ) -> CameraShot:
     """Photographs ``documents`` (RGB renderings, optional L masks for their outline) lying side by side.
 
@@ -281,7 +315,8 @@ def shoot(
     (an ID card lies small under a camera framed for A4; a contract page fills it). ``frame_size`` and
     ``jpeg_quality`` pin what the difficulty would draw (small committed samples). ``min_long_side`` keeps a
     document at least that many pixels long where it fits: the camera's resolution sets how many pixels a
-    millimetre of card gets, and below some density no reader, human or OCR, can read it."""
+    millimetre of card gets, and below some density no reader, human or OCR, can read it. ``shadow`` is how much
+    the drop shadow darkens the desk (diffuse light from above casts almost none)."""
     if difficulty not in PRESETS:
         raise ValueError(f"difficulty must be one of {DIFFICULTIES}, not {difficulty!r}")
     p = PRESETS[difficulty]
@@ -296,10 +331,10 @@ def shoot(
         alpha = np.asarray(mask) if mask is not None else np.full(rgb.shape[:2], 255, np.uint8)
         warped, a, placement = _place(rgb, alpha, cell, p, rng, (fw, fh), fill or p.fill, min_long_side)
         af = a.astype(np.float32)[..., None] / 255.0
-        shadow = cv2.GaussianBlur(af, (0, 0), max(fw, fh) / 300)
+        shadow_map = cv2.GaussianBlur(af, (0, 0), max(fw, fh) / 300)
         shift = np.float32([[1, 0, fw / 250], [0, 1, fh / 200]])
-        shadow = cv2.warpAffine(shadow, shift, (fw, fh))[..., None]
-        frame = frame * (1 - 0.35 * shadow)
+        shadow_map = cv2.warpAffine(shadow_map, shift, (fw, fh))[..., None]
+        frame = frame * (1 - shadow * shadow_map)
         frame = frame * (1 - af) + warped.astype(np.float32) * af
         placements.append(placement)
     frame = _lighting(frame, p, rng, log, [pl.quad for pl in placements])
