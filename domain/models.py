@@ -64,6 +64,7 @@ class QualityIssue:
 class QualityReport:
     issues: tuple[QualityIssue, ...] = ()
     metrics: Mapping[str, float] = field(default_factory=dict)
+    score: int | None = None  # 0-100, how well the page can be read (capture/score.py); None when not judged
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metrics", _frozen_map(self.metrics))
@@ -77,6 +78,7 @@ class QualityReport:
             "ok": self.ok,
             "issues": [i.to_dict() for i in self.issues],
             "metrics": {k: round(float(v), 4) for k, v in self.metrics.items()},
+            "score": self.score,
         }
 
 
@@ -242,6 +244,7 @@ class ExtractedDocument:
             "ok": all(p.quality.ok for p in self.pages),
             "issues": issues,
             "pages": [p.quality.to_dict()["metrics"] for p in self.pages],
+            "scores": [p.quality.score for p in self.pages],  # 0-100 per page (capture/score.py)
         }
 
     def to_json(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from config.settings import Settings, get_settings
+from config.settings import Settings, TrustSettings, get_settings
 from domain.models import ExtractedDocument, OcrPage, Page, PageInfo
 from extractors.engines import OcrEngine, get_engine
 from extractors.registry import classify, extractor_for
@@ -83,9 +83,11 @@ def build_document(
     engine: OcrEngine,
     capture_ms: float,
     review_below: float | None = None,
+    trust: TrustSettings | None = None,
 ) -> ExtractedDocument:
     """Classify (unless the type is given) and extract fields from pages already read. ``review_below`` is the
-    confidence under which a value goes on the reshoot list (the configured one when None)."""
+    confidence under which a value goes on the reshoot list (the configured one when None); ``trust`` the
+    thresholds of the text cue of tampering on an ID card front (the configured ones when None)."""
     ocr_pages = [r.ocr for r in reads]
     t0 = time.perf_counter()
     if doc_type is None:
@@ -102,6 +104,11 @@ def build_document(
         fields = dict(extraction.fields)
         unread_on = dict(extraction.unread_on)
         warnings.extend(extraction.warnings)
+    if doc_type == "id_card_front":
+        from pipeline.trust_text import with_check_digit
+
+        checked = with_check_digit([r.page for r in reads], ocr_pages, fields, trust or get_settings().capture.trust)
+        reads = [ReadPage(p, r.ocr, r.ms) for p, r in zip(checked, reads, strict=True)]
     t2 = time.perf_counter()
     for r in reads:
         warnings.extend(f"page {r.page.index}: {i.code}: {i.message_zh}" for i in r.page.quality.issues)
@@ -135,13 +142,16 @@ def build_document(
 
 def capture_pages(file: InputFile, settings: Settings) -> list[Page]:
     """All upright pages of one file: camera frames localised and corrected, PDF pages as loaded."""
+    from capture import trust
     from capture.frame import prepare_frame
     from capture.load import load_pages
+    from capture.score import with_score
 
     pages: list[Page] = []
     for raw in load_pages(file.data, file.name, settings.capture):
         pages.extend(prepare_frame(raw, settings.capture) if raw.origin in ("camera", "scan") else [raw])
-    return pages
+    # Is it the real card (warnings, scores), then the 0-100 quality score from everything measured.
+    return [with_score(trust.assess(p, settings.capture.trust)) for p in pages]
 
 
 def extract_files(
@@ -168,6 +178,7 @@ def extract_files(
             engine=engine,
             capture_ms=capture_ms,
             review_below=settings.ocr.review_below,
+            trust=settings.capture.trust,
         )
         return
     for f in files:
@@ -186,4 +197,5 @@ def extract_files(
                 engine=engine,
                 capture_ms=capture_ms / len(groups),
                 review_below=settings.ocr.review_below,
+                trust=settings.capture.trust,
             )

@@ -64,6 +64,7 @@ def _quality_json(q: QualityReport) -> dict[str, Any]:
             for i in q.issues
         ],
         "metrics": {k: float(v) for k, v in q.metrics.items()},
+        "score": q.score,
     }
 
 
@@ -73,6 +74,7 @@ def _quality(d: dict[str, Any]) -> QualityReport:
             QualityIssue(i["code"], i["message_zh"], Severity(i["severity"]), i.get("value")) for i in d["issues"]
         ),
         metrics=d["metrics"],
+        score=d.get("score"),
     )
 
 
