@@ -59,8 +59,12 @@ class TrustSettings(BaseModel):
 
     enabled: bool = Field(True, description="compute the photocopy/screen/tamper/occlusion/border warnings")
     photocopy: float = Field(0.5, ge=0, le=1, description="score at which a card is flagged as a photocopy")
-    screen_recapture: float = Field(0.5, ge=0, le=1, description="score at which a card is flagged as shot off a screen")
-    tampered: float = Field(0.5, ge=0, le=1, description="score at which an ID card front is flagged as possibly edited")
+    screen_recapture: float = Field(
+        0.5, ge=0, le=1, description="score at which a card is flagged as shot off a screen"
+    )
+    tampered: float = Field(
+        0.5, ge=0, le=1, description="score at which an ID card front is flagged as possibly edited"
+    )
     occluded: float = Field(0.5, ge=0, le=1, description="score at which something is flagged as covering a field")
     border_incomplete: float = Field(
         0.5, ge=0, le=1, description="score at which the card's border is flagged as cut off or covered"
