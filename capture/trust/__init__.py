@@ -22,9 +22,11 @@ CODES = ("photocopy", "screen_recapture", "tampered", "occluded", "border_incomp
 def features(card: Card, metrics: Mapping[str, float]) -> dict[str, dict[str, float]]:
     """Every cue's raw features (for scores, benches and tuning)."""
     masks = occlusion.blobs(card)
+    copy = photocopy.features(card)
+    # The background's fine texture is the sub-pixel grid on a screen, toner grain on a copy: measured once.
     return {
-        "photocopy": photocopy.features(card),
-        "screen_recapture": screen.features(card),
+        "photocopy": copy,
+        "screen_recapture": {**screen.features(card), "bg_fine": copy["bg_fine"]},
         "tampered": tampered.features(card) if card.side == "front" else {},
         "occluded": occlusion.features(card, masks),
         "border_incomplete": border.features(masks, metrics),

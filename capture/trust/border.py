@@ -24,4 +24,6 @@ def features(masks: tuple[np.ndarray, np.ndarray], metrics: Mapping[str, float])
 
 
 def score(f: dict[str, float]) -> float:
-    return max(ramp(f["edge_covered"], 0.01, 0.04), ramp(f["outside"], 0.01, 0.05))
+    # An edge dark nearly all round is a frame (a screen's bezel, a crop that took in the desk), not a cover.
+    covered = ramp(f["edge_covered"], 0.006, 0.02) if f["edge_covered"] < 0.5 else 0.0
+    return max(covered, ramp(f["outside"], 0.01, 0.05))

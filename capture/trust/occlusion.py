@@ -52,4 +52,4 @@ def features(card: Card, masks: tuple[np.ndarray, np.ndarray] | None = None) -> 
 
 
 def score(f: dict[str, float]) -> float:
-    return max(ramp(f["skin"], 0.004, 0.015), ramp(f["dark"], 0.004, 0.015))
+    return max(ramp(f["skin"], 0.006, 0.012), ramp(f["dark"], 0.006, 0.012))

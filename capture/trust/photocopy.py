@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from capture.trust.canvas import Card, ramp
+from capture.trust.screen import spectral_peak
 
 
 def features(card: Card) -> dict[str, float]:
@@ -59,11 +60,15 @@ def features(card: Card) -> dict[str, float]:
         "tint": float(np.hypot(sa.std(), sb.std())),
         "bg_mid": float(np.std(mid[bg])),
         "bg_fine": float(np.std(fine[bg])),
-        "bg_white": float(np.percentile(lum[bg], 50)),
+        "peak": spectral_peak(card.native),
     }
 
 
 def score(f: dict[str, float]) -> float:
-    grey_copy = ramp(f["chroma"], 14.0, 7.0)
-    washed = min(ramp(f["tint"], 1.6, 0.9), ramp(f["chroma"], 26.0, 16.0))
-    return max(grey_copy, washed)
+    # A grey copy: hardly any stroke keeps a colour (a card's labels are blue, its emblem red).
+    grey = ramp(f["ink_coloured8"], 0.02, 0.008)
+    # A colour copy: the background's tint flattened and little left coloured anywhere.
+    washed = min(ramp(f["tint"], 1.3, 1.1), ramp(f["coloured_area"], 0.0115, 0.009))
+    # A halftone copy: the toner screen's dots repeat, and the colour is still poor.
+    halftone = min(ramp(f["peak"], 5.6, 5.85), ramp(f["coloured_area"], 0.1, 0.06))
+    return max(grey, washed, halftone)

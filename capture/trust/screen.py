@@ -18,7 +18,7 @@ import numpy as np
 from capture.trust.canvas import Card, ramp
 
 
-def _peak(grey: np.ndarray) -> float:
+def spectral_peak(grey: np.ndarray) -> float:
     h, w = grey.shape
     n = 256
     best = 0.0
@@ -42,6 +42,25 @@ def _peak(grey: np.ndarray) -> float:
     return best
 
 
+def grid_peak(grey: np.ndarray) -> float:
+    """How strongly the rows or the columns of the crop repeat with a period of 2-10 px (log of the peak over
+    the band's median). A display's pixel rows stay parallel to the card's edges once the crop is rectified,
+    so averaging the fine detail along them adds the grid up and averages text and noise away."""
+    g = grey.astype(np.float32)
+    hp = g - cv2.GaussianBlur(g, (0, 0), 2.5)
+    h, w = hp.shape
+    best = 0.0
+    for profile in (hp[:, w // 6 : -w // 6].mean(axis=1), hp[h // 6 : -h // 6, :].mean(axis=0)):
+        n = profile.size
+        if n < 64:
+            continue
+        mag = np.abs(np.fft.rfft((profile - profile.mean()) * np.hanning(n)))
+        lo, hi = int(n / 10), int(n / 2.05)
+        band = mag[lo:hi]
+        best = max(best, float(np.log(band.max() / (np.median(band) + 1e-9))))
+    return best
+
+
 def features(card: Card) -> dict[str, float]:
     grey = card.bgr.mean(axis=2)
     h, w = grey.shape
@@ -51,7 +70,8 @@ def features(card: Card) -> dict[str, float]:
     bgr = card.bgr.astype(np.float32)
     top = grey >= np.percentile(grey, 97)
     return {
-        "peak": _peak(card.native),
+        "peak": spectral_peak(card.native),
+        "grid": grid_peak(card.native),
         "bezel_dark": float(np.median(inside) - np.median(grey[ring])),
         "bezel_flat": float(np.std(grey[ring])),
         "blue": float(bgr[..., 0][top].mean() / max(bgr[..., 2][top].mean(), 1.0)),
@@ -60,7 +80,8 @@ def features(card: Card) -> dict[str, float]:
 
 
 def score(f: dict[str, float]) -> float:
-    grid = ramp(f["peak"], 4.0, 5.5)
-    bezel = ramp(f["bezel_dark"], 60.0, 110.0) * ramp(f["bezel_flat"], 30.0, 15.0)
-    light = ramp(f["blue"], 1.08, 1.2)
-    return float(min(1.0, max(grid, bezel) + 0.3 * light))
+    bezel = ramp(f["bezel_dark"], 45.0, 70.0)
+    grid = ramp(f["grid"], 4.8, 5.6)
+    fine = ramp(f["bg_fine"], 2.2, 2.8)
+    both = min(ramp(f["grid"], 4.0, 4.8), ramp(f["bg_fine"], 1.8, 2.2))
+    return max(bezel, grid, fine, both)

@@ -53,8 +53,8 @@ def score(f: dict[str, float]) -> float:
     for name in ("name", "number"):
         worst = max(
             worst,
-            ramp(abs(f[f"sharp_{name}"]), 0.35, 0.6),
-            ramp(abs(f[f"noise_{name}"]), 0.45, 0.8),
-            ramp(-f[f"ink_{name}"], 0.12, 0.25),
+            ramp(abs(f[f"sharp_{name}"]), 0.9, 1.2),
+            ramp(abs(f[f"noise_{name}"]), 1.4, 1.8),
+            ramp(-f[f"ink_{name}"], 0.15, 0.3),
         )
     return worst
