@@ -34,7 +34,7 @@ def check_digit_score(fields: Mapping[str, Field], ocr: Sequence[OcrPage]) -> tu
     if not runs or not runs[0][:17].isdigit() or runs[0][17] not in "0123456789X":
         return None
     number = runs[0]
-    if is_valid(number) or not is_valid(number[:17] + ric.calc_check_digit(number[:17])):
+    if is_valid(number) or not is_valid(number[:17] + ric.calc_check_digit(number)):
         return (f.page, 0.0)
     confs = [ln.confidence for ln in ocr[f.page].lines if _overlaps(ln.bbox, f.bbox)]
     conf = min(confs) if confs else 0.0

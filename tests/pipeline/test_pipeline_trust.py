@@ -34,3 +34,9 @@ def test_a_grey_photocopy_is_flagged_and_the_original_is_not(engine) -> None:
     assert "photocopy" in copy_codes
     assert any(": photocopy: " in w for w in copy["warnings"])
     assert "photocopy" not in original_codes and not any(": photocopy: " in w for w in original["warnings"])
+
+
+def test_a_printed_number_with_a_wrong_check_digit_is_flagged_tampered(engine) -> None:
+    doc = _extract("tampered", "number_check_digit", engine)
+    assert doc["doc_type"] == "id_card_front"
+    assert "tampered" in {i["code"] for i in doc["quality"]["issues"]}

@@ -8,7 +8,7 @@ from trust_frames import card_page, codes
 from capture.quality import hint
 
 
-@pytest.mark.parametrize(("variant", "index"), [("grey_laser", 0), ("grey_toner", 1), ("colour_washed", 2)])
+@pytest.mark.parametrize(("variant", "index"), [("grey_laser", 0), ("grey_toner", 1), ("colour_washed", 4)])
 def test_a_photocopy_raises_photocopy(variant: str, index: int) -> None:
     page = card_page("photocopy", variant, index)
     assert "photocopy" in codes(page), page.quality.metrics
