@@ -86,13 +86,24 @@ def main() -> None:
     for name, jpeg, doc_type, truth, how, difficulty in frames(args.count, args.seed):
         docs = list(extract_files([InputFile(name, jpeg)], engine=engine, settings=settings))
         doc = next((d for d in docs if d.doc_type == doc_type), None)
-        scored = [p.quality.score for d in docs for p in d.pages if p.quality.score is not None]
-        score = (doc.pages[0].quality.score if doc is not None else None) or (max(scored) if scored else 0)
+        # The card's page: the document of the expected type, else the best-scored page found.
+        pages = [p for d in docs for p in d.pages if p.quality.score is not None]
+        page = doc.pages[0] if doc is not None else max(pages, key=lambda p: p.quality.score or 0, default=None)
+        score = page.quality.score if page is not None and page.quality.score is not None else 0
         right = sum(
             doc is not None and k in doc.fields and same_value(v, doc.fields[k].value) for k, v in truth.items()
         )
         rows.append(
-            {"frame": name, "how": how, "difficulty": difficulty, "score": score, "right": right, "total": len(truth)}
+            {
+                "frame": name,
+                "how": how,
+                "difficulty": difficulty,
+                "score": score,
+                "right": right,
+                "total": len(truth),
+                "metrics": dict(page.quality.metrics) if page is not None else {},
+                "issues": [[i.code, str(i.severity)] for i in page.quality.issues] if page is not None else [],
+            }
         )
     if args.rows:
         args.rows.write_text(json.dumps(rows))
