@@ -1,7 +1,7 @@
 """Calibration of the 0-100 page quality score (capture/score.py): score bucket → field accuracy and N, read by
 the real OCR through ``docintel extract`` (pipeline.extract.extract_files). Prints one JSON object.
 
-    python bench/quality_score.py [--count 120] [--seed 5]
+    python bench/quality_score.py [--count 120] [--seed 5] [--rows ROWS.json]
 
 Frames are generated ID-card sides (samples.generator.idcard, easy/medium/hard in turn) and, so that low
 scores are populated too, the same kind of frame made worse after the camera: more blur, under- or

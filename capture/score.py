@@ -18,7 +18,8 @@ from domain.models import Page, QualityReport, Severity
 # (metric, value where points start to go, value where all of ``points`` are gone, points)
 _PENALTIES: tuple[tuple[str, float, float, float], ...] = (
     ("sharpness", 0.32, 0.17, 70.0),
-    ("glare_fraction", 0.005, 0.25, 45.0),
+    ("contrast", 70.0, 25.0, 70.0),  # paper minus ink (grey levels): washed-out or dim pages lose their strokes
+    ("glare_fraction", 0.005, 0.12, 45.0),
     ("background_luminance", 110.0, 45.0, 60.0),
     ("ink_luminance", 110.0, 180.0, 60.0),
     ("px_per_mm", 6.0, 3.0, 60.0),
