@@ -45,7 +45,8 @@ def scores_of(feats: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
 
 def scores(page: Page) -> dict[str, float] | None:
     """Scores of a camera card crop; None when the page is not one."""
-    if page.origin != "camera" or page.image is None:
+    # Only a document capture found and cropped: a whole frame with no document is not judged as a card.
+    if page.origin != "camera" or page.image is None or "perspective" not in page.transforms:
         return None
     card = card_of(page.image)
     if card is None:

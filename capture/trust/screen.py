@@ -38,7 +38,7 @@ def spectral_peak(grey: np.ndarray) -> float:
         # The axes carry the window's edges and straight strokes; leave them out.
         band &= (np.abs(xx) > 2) & (np.abs(yy) > 2)
         vals = mag[band]
-        best = max(best, float(np.log(vals.max() / (np.median(vals) + 1e-6))))
+        best = max(best, float(np.log((vals.max() + 1e-6) / (np.median(vals) + 1e-6))))
     return best
 
 
@@ -57,7 +57,7 @@ def grid_peak(grey: np.ndarray) -> float:
         mag = np.abs(np.fft.rfft((profile - profile.mean()) * np.hanning(n)))
         lo, hi = int(n / 10), int(n / 2.05)
         band = mag[lo:hi]
-        best = max(best, float(np.log(band.max() / (np.median(band) + 1e-9))))
+        best = max(best, float(np.log((band.max() + 1e-9) / (np.median(band) + 1e-9))))
     return best
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from trust_frames import TRUST_CODES, card_page, codes
+
+from capture import trust
+from config.settings import TrustSettings
+from domain.models import Page
 
 
 @pytest.mark.parametrize(
@@ -21,3 +26,24 @@ def test_a_clean_original_scores_high_and_the_score_is_exported() -> None:
     page = card_page("original", "front", 0, "easy")
     assert page.quality.score is not None and page.quality.score >= 80
     assert page.quality.to_dict()["score"] == page.quality.score
+
+
+def test_only_cropped_camera_cards_are_judged() -> None:
+    """A grey A4 page, a whole frame with no document, or a scan is no ID card: no trust warning at all."""
+    grey_card = np.full((540, 856, 3), 200, np.uint8)
+    a4 = np.full((1414, 1000, 3), 200, np.uint8)
+    cases = [
+        Page(0, "a4.jpg", 1000.0, 1414.0, image=a4, transforms=("perspective",)),
+        Page(0, "frame.jpg", 856.0, 540.0, image=grey_card),
+        Page(0, "scan.pdf#1", 856.0, 540.0, origin="scan", image=grey_card, transforms=("perspective",)),
+    ]
+    for page in cases:
+        assert trust.scores(page) is None
+        assert trust.assess(page, TrustSettings()) is page
+    card = Page(0, "card.jpg", 856.0, 540.0, image=grey_card, transforms=("perspective",))
+    assert "photocopy" in {i.code for i in trust.assess(card, TrustSettings()).quality.issues}
+
+
+def test_disabled_trust_changes_nothing() -> None:
+    card = Page(0, "card.jpg", 856.0, 540.0, image=np.full((540, 856, 3), 200, np.uint8), transforms=("perspective",))
+    assert trust.assess(card, TrustSettings(enabled=False)) is card
