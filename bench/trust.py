@@ -63,6 +63,8 @@ def measure(job: tuple[str, str, bool, int], seed: int, crops: Path | None = Non
     page = max(pages, key=lambda p: p.width * p.height)
     card = None if page.origin != "camera" or page.image is None else card_of(page.image)
     feats = trust.features(card, page.quality.metrics) if card is not None else None
+    # A page that is not card-shaped gets the screen cue alone (capture.trust.scores).
+    other = trust.scores(page) if card is None else None
     if crops is not None and page.image is not None:
         import cv2
 
@@ -79,6 +81,7 @@ def measure(job: tuple[str, str, bool, int], seed: int, crops: Path | None = Non
         "seen_side": card.side if card is not None else None,
         "quality_codes": [i.code for i in page.quality.issues],
         "features": feats,
+        "other_scores": other,
     }
 
 
@@ -86,10 +89,8 @@ def summarise(rows: list[dict], settings) -> dict:
     from capture import trust
 
     def raised(r: dict) -> set[str]:
-        if r["features"] is None:
-            return set()
-        s = trust.scores_of(r["features"])
-        return {c for c in trust.CODES if s[c] >= getattr(settings, c)}
+        s = (r.get("other_scores") or {}) if r["features"] is None else trust.scores_of(r["features"])
+        return {c for c in trust.CODES if c in s and s[c] >= getattr(settings, c)}
 
     out: dict = {"false_alarms_on_originals": {}, "recall": {}, "confusion": {}}
     for d in (*DIFFICULTIES, "all"):
@@ -152,7 +153,7 @@ def main() -> None:
         "seed": args.seed,
         "thresholds": settings.model_dump(),
         "frames": len(rows),
-        "not_a_card_crop": sum(r["features"] is None for r in rows),
+        "not_a_card_crop": sum(r["features"] is None for r in rows),  # judged by the screen cue alone, or not at all
         **summarise(rows, settings),
     }
     print(json.dumps(result, ensure_ascii=False, indent=1))

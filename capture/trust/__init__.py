@@ -44,13 +44,20 @@ def scores_of(feats: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
 
 
 def scores(page: Page) -> dict[str, float] | None:
-    """Scores of a camera card crop; None when the page is not one."""
+    """Scores of a cropped camera page: all five for a card, ``screen_recapture`` alone for another shape; None
+    for a scan, a text page or a whole frame."""
     # Only a document capture found and cropped: a whole frame with no document is not judged as a card.
     if page.origin != "camera" or page.image is None or "perspective" not in page.transforms:
         return None
     card = card_of(page.image)
     if card is None:
-        return None
+        # Not card-shaped (a monitor with its bezel may be cropped as an A4 page, a contract may be shot off a
+        # screen): the screen cue needs no layout, the others do.
+        other = card_of(page.image, any_shape=True)
+        if other is None:
+            return None
+        copy = photocopy.features(other)
+        return {"screen_recapture": screen.score({**screen.features(other), "bg_fine": copy["bg_fine"]})}
     return scores_of(features(card, page.quality.metrics))
 
 

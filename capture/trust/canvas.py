@@ -39,8 +39,9 @@ def ramp(x: float, lo: float, hi: float) -> float:
 
 def card_shaped(image: np.ndarray) -> bool:
     h, w = image.shape[:2]
-    # Capture warps an ID card to its exact shape; A4 (1.41) and 16:9 frames (1.78) stay outside.
-    return abs(max(w, h) / max(min(w, h), 1) - ID_ASPECT) < 0.12
+    # Capture warps an ID card to its exact shape (a screen with its bezel, a copy on its paper come out a
+    # little squarer, ~1.47); A4 (1.41) and 16:9 frames (1.78) stay outside.
+    return abs(max(w, h) / max(min(w, h), 1) - ID_ASPECT) < 0.16
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,10 @@ def _emblem(bgr: np.ndarray) -> float:
     return ramp(float(red.mean()), 0.08, 0.3)
 
 
-def card_of(image: np.ndarray) -> Card | None:
-    """The canvas of a card-shaped crop; None for anything else (a contract page, a whole frame)."""
-    if image is None or image.ndim != 3 or not card_shaped(image):
+def card_of(image: np.ndarray, *, any_shape: bool = False) -> Card | None:
+    """The canvas of a card-shaped crop; None for anything else (a contract page, a whole frame) unless
+    ``any_shape`` (then a page of another shape is stretched onto the canvas, for cues that need no layout)."""
+    if image is None or image.ndim != 3 or min(image.shape[:2]) < 16 or not (any_shape or card_shaped(image)):
         return None
     h, w = image.shape[:2]
     if h > w:
@@ -81,6 +83,8 @@ def card_of(image: np.ndarray) -> Card | None:
         ("back", True): _emblem(turned),
     }
     (side, flip), best = max(scores.items(), key=lambda kv: kv[1])
+    if not card_shaped(image):
+        best, flip = 0.0, False
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     if flip:
         bgr, grey = turned, cv2.rotate(grey, cv2.ROTATE_180)

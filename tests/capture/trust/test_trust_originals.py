@@ -29,11 +29,14 @@ def test_a_clean_original_scores_high_and_the_score_is_exported() -> None:
 
 
 def test_only_cropped_camera_cards_are_judged() -> None:
-    """A grey A4 page, a whole frame with no document, or a scan is no ID card: no trust warning at all."""
+    """A grey A4 page gets only the screen cue (and no warning); a whole frame with no document and a scan are not
+    judged at all."""
     grey_card = np.full((540, 856, 3), 200, np.uint8)
     a4 = np.full((1414, 1000, 3), 200, np.uint8)
+    a4_page = Page(0, "a4.jpg", 1000.0, 1414.0, image=a4, transforms=("perspective",))
+    assert set(trust.scores(a4_page) or {}) == {"screen_recapture"}  # the one cue that needs no card layout
+    assert not {i.code for i in trust.assess(a4_page, TrustSettings()).quality.issues}
     cases = [
-        Page(0, "a4.jpg", 1000.0, 1414.0, image=a4, transforms=("perspective",)),
         Page(0, "frame.jpg", 856.0, 540.0, image=grey_card),
         Page(0, "scan.pdf#1", 856.0, 540.0, origin="scan", image=grey_card, transforms=("perspective",)),
     ]
