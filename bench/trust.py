@@ -8,8 +8,8 @@ Frames come from samples.generator.attacks (originals, photocopies, screen recap
 occlusions, incomplete borders), shot by the camera model at easy/medium/hard in turn, and go through
 capture as ``docintel extract`` takes them (pipeline.extract.capture_pages: decode, localise, rectify, orient,
 quality) and then capture.trust. No OCR: the tampered ``number_check_digit`` variant is seen only by the
-OCR-text cue (pipeline/trust_text.py), which this bench does not run, so ``tampered`` recall here is the image
-cue's alone (tests/pipeline/test_pipeline_trust.py shows the text cue end to end).
+OCR-text cue (pipeline/trust_text.py), so ``tampered`` recall here is the image cue's alone; ``--ocr-sample N``
+adds the text cue's recall and false alarms through the real ``extract_files`` on N + N fronts (one OCR each).
 
 Thresholds come from config.settings.TrustSettings. They were tuned on seed 1 with the variants not listed in
 samples.generator.attacks.HELD_OUT; the default seed 2 gives fresh frames for both, reported apart.
@@ -124,6 +124,28 @@ def summarise(rows: list[dict], settings) -> dict:
     return out
 
 
+def ocr_sample(n: int, seed: int) -> dict:
+    """The check-digit text cue through ``extract_files`` (real OCR): ``n`` fronts printed with a wrong check digit
+    and ``n`` original fronts, difficulties in turn."""
+    from config.settings import Settings
+    from extractors.engines import get_engine
+    from pipeline.extract import InputFile, extract_files
+    from samples.generator.attacks import make_frame
+
+    settings = Settings()
+    engine = get_engine(settings=settings.ocr)
+    out: dict = {}
+    for kind, variant in (("tampered", "number_check_digit"), ("original", "front")):
+        hits = []
+        for i in range(n):
+            f = make_frame(1000 + i, seed=seed, difficulty=DIFFICULTIES[i % 3], kind=kind, variant=variant)
+            docs = extract_files([InputFile(f"{kind}_{i}.jpg", f.shot.jpeg)], engine=engine, settings=settings)
+            hits.append(any(q.code == "tampered" for d in docs for p in d.pages for q in p.quality.issues))
+        key = "recall" if kind == "tampered" else "false_alarms_on_originals"
+        out[key] = {"n": n, "rate": round(sum(hits) / max(n, 1), 4)}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--originals", type=int, default=300)
@@ -134,6 +156,7 @@ def main() -> None:
     ap.add_argument("--features", type=Path, help="also write every frame's features here")
     ap.add_argument("--from-features", type=Path, help="summarise features written before (no frames made)")
     ap.add_argument("--crops", type=Path, help="also keep every card crop here (PNG), for re-measuring")
+    ap.add_argument("--ocr-sample", type=int, default=0, help="also run the check-digit text cue on N+N fronts")
     args = ap.parse_args()
     from config.settings import Settings
 
@@ -156,6 +179,8 @@ def main() -> None:
         "not_a_card_crop": sum(r["features"] is None for r in rows),  # judged by the screen cue alone, or not at all
         **summarise(rows, settings),
     }
+    if args.ocr_sample:
+        result["tampered_check_digit_text_cue"] = ocr_sample(args.ocr_sample, args.seed)
     print(json.dumps(result, ensure_ascii=False, indent=1))
 
 
