@@ -2,8 +2,9 @@
 
 ``assess(page, settings)`` returns the page with its quality report extended by the warnings reached and by
 ``<code>_score`` metrics for all five. Cheap image cues only (no OCR): photocopy.py, screen.py, tampered.py,
-occlusion.py, border.py, each explaining what it measures. Camera ID-card crops only; a scan or a text page
-is judged by nothing here (a scan is a copy by nature, and contract pages carry no colour print to miss).
+occlusion.py, border.py, each explaining what it measures. Cropped camera pages only: all five on a card, the
+screen cue alone on a page of another shape; a scan or a text page is judged by nothing here (a scan is a copy by
+nature, and contract pages carry no colour print to miss).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 
 from capture.quality import issue
 from capture.trust import border, occlusion, photocopy, screen, tampered
-from capture.trust.canvas import Card, card_of
+from capture.trust.canvas import Card, card_of, card_shaped
 from config.settings import TrustSettings
 from domain.models import Page, QualityIssue, QualityReport
 
@@ -61,18 +62,20 @@ def scores(page: Page) -> dict[str, float] | None:
     return scores_of(features(card, page.quality.metrics))
 
 
-def warnings(found: Mapping[str, float], settings: TrustSettings) -> list[QualityIssue]:
+def warnings(found: Mapping[str, float], settings: TrustSettings, kind: str = "id_card") -> list[QualityIssue]:
     return [
-        issue(code, "id_card", found[code], False)
+        issue(code, kind, found[code], False)
         for code in CODES
         if code in found and found[code] >= getattr(settings, code)
     ]
 
 
-def with_warnings(report: QualityReport, found: Mapping[str, float], settings: TrustSettings) -> QualityReport:
-    """A new report carrying the warnings reached (never twice the same code) and the five scores."""
+def with_warnings(
+    report: QualityReport, found: Mapping[str, float], settings: TrustSettings, kind: str = "id_card"
+) -> QualityReport:
+    """A new report carrying the warnings reached (never twice the same code) and the scores found."""
     have = {i.code for i in report.issues}
-    new = [i for i in warnings(found, settings) if i.code not in have]
+    new = [i for i in warnings(found, settings, kind) if i.code not in have]
     metrics = {**report.metrics, **{f"{c}_score": round(float(v), 4) for c, v in found.items()}}
     return QualityReport(issues=(*report.issues, *new), metrics=metrics, score=report.score)
 
@@ -84,4 +87,5 @@ def assess(page: Page, settings: TrustSettings) -> Page:
     found = scores(page)
     if found is None:
         return page
-    return page.with_(quality=with_warnings(page.quality, found, settings))
+    kind = "id_card" if card_shaped(page.image) else "other"  # the noun of the clerk's hint
+    return page.with_(quality=with_warnings(page.quality, found, settings, kind))
