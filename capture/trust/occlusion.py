@@ -33,8 +33,11 @@ def blobs(card: Card) -> tuple[np.ndarray, np.ndarray]:
     if card.side == "front":
         x0, y0, x1, y1 = px(PORTRAIT_MM)
         keep[y0 - 5 : y1 + 5, x0 - 5 : x1 + 5] = False
-    elif card.side == "back":
-        x0, y0, x1, y1 = px(EMBLEM_MM)
+    x0, y0, x1, y1 = px(EMBLEM_MM)
+    emblem = hsv[y0:y1, x0:x1]
+    red = ((emblem[..., 0] < 10) | (emblem[..., 0] > 165)) & (emblem[..., 1] > 90)
+    # A back whose emblem a glare washed out can pass for a front; red where the emblem sits still tells.
+    if card.side == "back" or red.mean() >= 0.03:
         keep[max(y0 - 5, 0) : y1 + 5, max(x0 - 5, 0) : x1 + 5] = False
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (31, 31))
     out = []
