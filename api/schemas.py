@@ -77,7 +77,9 @@ class ExtractedDocumentOut(BaseModel):
     source: list[str] = Field(description="file names the document came from")
     doc_type: str = Field(description="id_card_front, id_card_back, purchase_contract, rental_agreement or unknown")
     fields: dict[str, ExtractedField]
-    quality: dict[str, Any] = Field(description="capture quality: ok, issues (reshoot hints), per-page metrics")
+    quality: dict[str, Any] = Field(
+        description="capture quality: ok, issues (reshoot hints and trust warnings), per-page metrics, per-page 0-100 scores"
+    )
     warnings: list[str]
     timing_ms: dict[str, float] = Field(description="milliseconds per stage: capture, ocr, classify, extract, total")
     pages: list[dict[str, Any]] = Field(default_factory=list, description="per page: source, size, unit, text source")

@@ -54,6 +54,12 @@ def hint(code: str, kind: str = "id_card") -> str:
         "too_small": f"{n}在画面中过小，请将{n}靠近镜头后重拍",
         "no_document_found": f"未检测到{n}边缘，请将{n}平放在深色背景上、完整置于画面中后重拍",
         "bad_outline": f"未能确定{n}的边缘（已按整幅画面识别），请将{n}平放、完整置于画面中后重拍",
+        # Is it the real card (capture/trust/): warnings for the clerk to look at, never a verdict.
+        "photocopy": f"疑似{n}复印件，请核验并拍摄{n}原件",
+        "screen_recapture": f"疑似翻拍屏幕上的{n}，请拍摄{n}原件",
+        "tampered": f"{n}关键字段（姓名/号码）疑似被修改，请人工核对原件",
+        "occluded": f"{n}有遮挡（手指或物品盖住了内容），请移开后重拍",
+        "border_incomplete": f"{n}边框不完整（超出画面或被遮挡），请将{n}完整放入画面后重拍",
     }[code]
 
 

@@ -53,6 +53,24 @@ class OcrSettings(BaseModel):
     rec_batch: int = Field(6, ge=1, le=256, description="text lines per recognition batch (sorted by width)")
 
 
+class TrustSettings(BaseModel):
+    """Is it the real card? Each warning is raised when its score (0-1, capture/trust/) reaches its threshold.
+    Defaults tuned on generated attacks, held-out variants measured apart (bench/trust.py, docs/trust.md)."""
+
+    enabled: bool = Field(True, description="compute the photocopy/screen/tamper/occlusion/border warnings")
+    photocopy: float = Field(0.5, ge=0, le=1, description="score at which a card is flagged as a photocopy")
+    screen_recapture: float = Field(
+        0.5, ge=0, le=1, description="score at which a card is flagged as shot off a screen"
+    )
+    tampered: float = Field(
+        0.5, ge=0, le=1, description="score at which an ID card front is flagged as possibly edited"
+    )
+    occluded: float = Field(0.5, ge=0, le=1, description="score at which something is flagged as covering a field")
+    border_incomplete: float = Field(
+        0.5, ge=0, le=1, description="score at which the card's border is flagged as cut off or covered"
+    )
+
+
 class CaptureSettings(BaseModel):
     max_upload_bytes: int = Field(40 * 1024 * 1024, description="largest accepted file")
     max_pixels: int = Field(60_000_000, description="largest decoded image (w*h); stops decompression bombs")
@@ -80,6 +98,7 @@ class CaptureSettings(BaseModel):
     )
     pdf_max_font_mb: int = Field(192, ge=1, description="embedded fonts of one PDF, inflated")
     pdf_max_image_mb: int = Field(1536, ge=1, description="Flate-compressed images of one PDF, inflated")
+    trust: TrustSettings = Field(default_factory=TrustSettings)
 
 
 class CropSettings(BaseModel):

@@ -70,6 +70,7 @@ class QualityIssue:
 class QualityReport:
     issues: tuple[QualityIssue, ...] = ()
     metrics: Mapping[str, float] = field(default_factory=dict)
+    score: int | None = None  # 0-100, how well the page can be read (capture/score.py); None when not judged
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metrics", _frozen_map(self.metrics))
@@ -83,6 +84,7 @@ class QualityReport:
             "ok": self.ok,
             "issues": [i.to_dict() for i in self.issues],
             "metrics": {k: round(float(v), 4) for k, v in self.metrics.items()},
+            "score": self.score,
         }
 
     @classmethod
@@ -90,6 +92,7 @@ class QualityReport:
         return cls(
             issues=tuple(QualityIssue.from_dict(i) for i in d.get("issues", ())),
             metrics={k: float(v) for k, v in d.get("metrics", {}).items()},
+            score=d.get("score"),
         )
 
 
@@ -295,6 +298,7 @@ class ExtractedDocument:
             "ok": all(p.quality.ok for p in self.pages),
             "issues": issues,
             "pages": [p.quality.to_dict()["metrics"] for p in self.pages],
+            "scores": [p.quality.score for p in self.pages],  # 0-100 per page (capture/score.py)
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -315,15 +319,13 @@ class ExtractedDocument:
     def from_json(cls, d: Mapping[str, Any]) -> ExtractedDocument:
         """The document ``to_json`` wrote (``unread_on`` is not exported: it comes back empty)."""
         quality = d.get("quality") or {}
-        metrics = list(quality.get("pages", ()))
+        metrics, scores = list(quality.get("pages", ())), list(quality.get("scores", ()))
         pages = []
         for i, p in enumerate(d.get("pages", ())):
-            index = int(p["index"])
-            issues = [q for q in quality.get("issues", ()) if q.get("page") == index]
-            page_quality = QualityReport.from_dict(
-                {"issues": issues, "metrics": metrics[i] if i < len(metrics) else {}}
-            )
-            pages.append(PageInfo.from_dict(p, page_quality))
+            issues = [q for q in quality.get("issues", ()) if q.get("page") == int(p["index"])]
+            score = scores[i] if i < len(scores) else None
+            page_quality = {"issues": issues, "metrics": metrics[i] if i < len(metrics) else {}, "score": score}
+            pages.append(PageInfo.from_dict(p, QualityReport.from_dict(page_quality)))
         return cls(
             doc_type=str(d.get("doc_type", "unknown")),
             fields={name: Field.from_dict(name, f) for name, f in (d.get("fields") or {}).items()},

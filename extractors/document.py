@@ -4,17 +4,20 @@ classified, its fields extracted, and what the clerk should reshoot."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from domain.models import ExtractedDocument, OcrPage, Page, PageInfo
+from domain.models import ExtractedDocument, Field, OcrPage, Page, PageInfo
 from extractors.engines import OcrEngine
 from extractors.registry import classify, extractor_for
 from extractors.reshoot import reshoot_requests
 
 TEXT_LAYER = "pdf_text_layer"
+
+# (doc_type, pages, what was read on them, the fields) -> the pages, their quality perhaps added to.
+PageCheck = Callable[[str, Sequence[Page], Sequence[OcrPage], Mapping[str, Field]], list[Page]]
 
 # Below this mean line confidence a page capture was unsure of may be upside down; it is read once more turned 180°.
 _UPRIGHT_MIN_CONFIDENCE = 0.80
@@ -76,10 +79,12 @@ def build_document(
     engine_version: str,
     capture_ms: float,
     review_below: float,
+    page_check: PageCheck | None = None,
 ) -> ExtractedDocument:
     """Classify (unless the type is given) and extract fields from pages already read. ``engine_version`` is
     what read them (``engine_version_for``); ``review_below`` the confidence under which a value goes on the
-    reshoot list."""
+    reshoot list; ``page_check`` may add to the pages' quality what only the read fields show (the ID number's
+    check digit as a sign of editing), before the warnings are gathered."""
     ocr_pages = [r.ocr for r in reads]
     t0 = time.perf_counter()
     if doc_type is None:
@@ -96,6 +101,9 @@ def build_document(
         fields = dict(extraction.fields)
         unread_on = dict(extraction.unread_on)
         warnings.extend(extraction.warnings)
+    if page_check is not None:
+        checked = page_check(doc_type, [r.page for r in reads], ocr_pages, fields)
+        reads = [ReadPage(p, r.ocr, r.ms) for p, r in zip(checked, reads, strict=True)]
     t2 = time.perf_counter()
     for r in reads:
         warnings.extend(f"page {r.page.index}: {i.code}: {i.message_zh}" for i in r.page.quality.issues)

@@ -19,6 +19,7 @@ from extractors.document import ReadPage, build_document, engine_version_for, re
 from extractors.engines import OcrEngine
 from pipeline.cases import page_pixels
 from pipeline.documents.extract import InputFile, capture_pages, several_documents
+from pipeline.documents.trust_text import text_checks
 from storage.blobs import sha256_hex
 
 MAX_FILES = 512
@@ -129,6 +130,7 @@ def extract_pages_of_one_with_pages(
         engine_version=engine_version_for(renumbered, engine),
         capture_ms=capture_total,
         review_below=settings.ocr.review_below,
+        page_check=text_checks(settings.capture.trust),
     )
     return doc, tuple(r.page for r in renumbered), tuple(counts)
 
@@ -157,6 +159,7 @@ def extract_file_with_pages(
             engine_version=engine_version_for(group, engine),
             capture_ms=capture_ms / len(groups),
             review_below=settings.ocr.review_below,
+            page_check=text_checks(settings.capture.trust),
         )
         out.append((doc, tuple(r.page for r in renumbered)))
     return out

@@ -11,6 +11,7 @@ from config.settings import Settings, get_settings
 from domain.models import ExtractedDocument, Page
 from extractors.document import build_document, engine_version_for, read_page
 from extractors.engines import OcrEngine, get_engine
+from pipeline.documents.trust_text import text_checks
 
 log = logging.getLogger(__name__)
 
@@ -23,13 +24,16 @@ class InputFile:
 
 def capture_pages(file: InputFile, settings: Settings) -> list[Page]:
     """All upright pages of one file: camera frames localised and corrected, PDF pages as loaded."""
+    from capture import trust
     from capture.frame import prepare_frame
     from capture.load import load_pages
+    from capture.score import with_score
 
     pages: list[Page] = []
     for raw in load_pages(file.data, file.name, settings.capture):
         pages.extend(prepare_frame(raw, settings.capture) if raw.origin in ("camera", "scan") else [raw])
-    return pages
+    # Is it the real card (warnings, scores), then the 0-100 quality score from everything measured.
+    return [with_score(trust.assess(p, settings.capture.trust)) for p in pages]
 
 
 def several_documents(pages: Sequence[Page]) -> bool:
@@ -77,6 +81,7 @@ def extract_files_with_pages(
             engine_version=engine_version_for(reads, engine),
             capture_ms=capture_ms,
             review_below=settings.ocr.review_below,
+            page_check=text_checks(settings.capture.trust),
         )
         yield doc, tuple(r.page for r in reads)
         return
@@ -94,5 +99,6 @@ def extract_files_with_pages(
                 engine_version=engine_version_for(reads, engine),
                 capture_ms=capture_ms / len(groups),
                 review_below=settings.ocr.review_below,
+                page_check=text_checks(settings.capture.trust),
             )
             yield doc, tuple(r.page for r in reads)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, undefer
 
 from config.settings import Settings
 from domain.errors import DocintelError, ExternalServiceError
+from pipeline.documents.trust_text import text_checks
 from pipeline.keys import Principal, Role
 from pipeline.packages.reads import FileReading, assemble, build_assembled
 from pipeline.services import CaseServices
@@ -63,7 +64,9 @@ def _store_documents(s: Session, job: Job, *, settings: Settings) -> dict[str, A
     readings = [_reading(i) for i in items if i.state == ItemState.DONE]
     summaries: list[dict[str, Any]] = []
     for index, assembled in enumerate(assemble(readings)):
-        extracted = build_assembled(assembled, review_below=settings.ocr.review_below)
+        extracted = build_assembled(
+            assembled, review_below=settings.ocr.review_below, page_check=text_checks(settings.capture.trust)
+        )
         doc = Document(
             case_id=job.case_id,
             seq=index,

@@ -22,7 +22,7 @@ import numpy as np
 
 from config.settings import Settings
 from domain.models import DocType, ExtractedDocument, OcrPage, Page, QualityReport, TextLine
-from extractors.document import ReadPage, build_document, engine_version_for, read_page
+from extractors.document import PageCheck, ReadPage, build_document, engine_version_for, read_page
 from extractors.engines import OcrEngine
 from pipeline.documents.extract import InputFile, capture_pages, several_documents
 
@@ -153,7 +153,9 @@ def assemble(files: Sequence[FileReading]) -> list[AssembledDocument]:
     return docs
 
 
-def build_assembled(doc: AssembledDocument, *, review_below: float) -> ExtractedDocument:
+def build_assembled(
+    doc: AssembledDocument, *, review_below: float, page_check: PageCheck | None = None
+) -> ExtractedDocument:
     """Classify and extract over the assembled pages (renumbered), from the recorded readings."""
     reads = [read_from_json(r) for r in doc.reads]
     reads = [ReadPage(r.page.with_(index=i), r.ocr, r.ms) for i, r in enumerate(reads)]
@@ -165,4 +167,5 @@ def build_assembled(doc: AssembledDocument, *, review_below: float) -> Extracted
         engine_version=engine_version_for(reads, RecordedEngine(first.engine_version)),
         capture_ms=sum(f.capture_ms / max(len(f.groups), 1) for f in doc.files),
         review_below=review_below,
+        page_check=page_check,
     )

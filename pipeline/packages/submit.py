@@ -29,6 +29,7 @@ from extractors.engines import get_engine
 from pipeline import idempotency
 from pipeline.cases.records import parse_business_date_or_today
 from pipeline.documents.extract import InputFile
+from pipeline.documents.trust_text import text_checks
 from pipeline.idempotency import Outcome
 from pipeline.keys import Principal, Role
 from pipeline.packages.finish import finish_package
@@ -242,6 +243,7 @@ def process_file(svc: CaseServices, claim: Claim) -> ItemOutcome:
             engine_version=engine_version_for(g, engine),
             capture_ms=capture_ms / len(groups),
             review_below=svc.settings.ocr.review_below,
+            page_check=text_checks(svc.settings.capture.trust),
         )
         for g in groups
     ]
