@@ -2,8 +2,9 @@
 through the ASGI app with real OCR, storage and signing (dev PKI).
 
 The flag reaches the case the way a detector's output does: capture's quality report for the page carries a
-``photocopy`` issue (here added by wrapping ``capture.frame.assess``, standing in for the trust detectors that are
-built separately), and the normal upload path stores it with the extraction; finalize reads it from there."""
+``photocopy`` issue (in most tests added by wrapping ``capture.frame.assess``, so the rule is tested apart from
+the cues' thresholds; the last test uploads a real generated copy that capture.trust flags itself), and the normal
+upload path stores it with the extraction; finalize reads it from there."""
 
 from __future__ import annotations
 
@@ -138,3 +139,33 @@ def _photos(pdf: bytes) -> list[dict]:
             for im in first.images
             if 0.6 < (im["x1"] - im["x0"]) / (im["bottom"] - im["top"]) < 0.95 and im["x1"] > first.width * 0.75
         ]
+
+
+def test_a_photocopy_the_detector_flags_needs_the_override(client, counter, problem):
+    """No stand-in: the ID card front is a grey laser copy of the applicant's card (samples.generator.attacks), the
+    trust cues of capture flag it at upload, and finalize asks for the clerk's reason."""
+    from samples.generator.attacks.photocopy import photocopy
+    from samples.generator.camera import shoot
+    from samples.generator.case import make_case
+    from samples.generator.idcard import CARD_FILL, CARD_MIN_PX
+    from samples.generator.idcard_render import CardStyle, render_front
+
+    sample = make_case(41_017, business="retirement_withdrawal")
+    rng = random.Random(41_017)
+    card, mask = photocopy(render_front(sample.applicant, CardStyle.draw(rng), rng), "grey_laser", rng)
+    copy = shoot(
+        [card], seed=7, difficulty="easy", masks=[mask], fill=CARD_FILL["easy"], min_long_side=CARD_MIN_PX["easy"]
+    )
+    case_id = client.post("/v1/cases", json={"business_type": sample.business}, headers=counter).json()["id"]
+    for doc in sample.documents:
+        (name, data), *_ = doc.files
+        if doc.doc_type == "id_card_front":
+            name, data = "front_copy.jpg", copy.jpeg
+        r = client.post(f"/v1/cases/{case_id}/documents", files={"file": (name, data)}, headers=counter)
+        assert r.status_code == 201, r.text
+    case = client.get(f"/v1/cases/{case_id}", headers=counter).json()
+    front = next(d for d in case["documents"] if d["doc_type"] == "id_card_front")
+    assert "photocopy" in {i["code"] for i in front["extraction"]["quality"]["issues"]}
+    assert case["check_report"]["passed"], case["check_report"]
+    body = problem(client.post(f"/v1/cases/{case_id}/finalize", headers=counter), 409, "override_required")
+    assert [f["code"] for f in body["extra"]["flags"]] == ["photocopy"]
