@@ -64,15 +64,19 @@ def _file_pages(sha: str, file: InputFile, svc: CaseServices) -> tuple[tuple[byt
     return entry
 
 
+def _may_see_images(svc: CaseServices, principal: Principal) -> None:
+    """Page images and crops show a card or a face: only roles that read personal data unmasked see them."""
+    principal.require(*CASE_READERS)
+    if not may_unmask(principal, svc.settings):
+        raise Forbidden("this role does not see document images", message_zh="当前角色无权查看材料图像")
+
+
 def page_image(svc: CaseServices, *, principal: Principal, case_id: str, document_id: str, page: int) -> bytes:
     """Page ``page`` (0-based, as ``Field.page``) of a document as a JPEG. Shown only to roles that may read
     personal data unmasked; audited."""
-    principal.require(*CASE_READERS)
-    if not may_unmask(principal, svc.settings):
-        raise Forbidden("this role does not see page images", message_zh="当前角色无权查看材料图像")
+    _may_see_images(svc, principal)
     with svc.db.session() as s:
-        case = get_case(s, case_id, branch=principal.branch)
-        doc = get_document(s, document_id, case_id=case.id)
+        doc = get_document(s, document_id, case_id=get_case(s, case_id, branch=principal.branch).id)
         files = [(f.blob_sha256, f.filename) for f in doc.files]
         part = doc.part_index
         audit(s, principal, "console.page_image", "document", doc.id, page=page)
@@ -91,12 +95,9 @@ def page_image(svc: CaseServices, *, principal: Principal, case_id: str, documen
 def crop_image(svc: CaseServices, *, principal: Principal, case_id: str, document_id: str, crop_id: int) -> bytes:
     """One stored crop (``pipeline.cases.crops``) as JPEG: a card or a face, so shown only to the roles that see
     page images; audited."""
-    principal.require(*CASE_READERS)
-    if not may_unmask(principal, svc.settings):
-        raise Forbidden("this role does not see document images", message_zh="当前角色无权查看材料图像")
+    _may_see_images(svc, principal)
     with svc.db.session() as s:
-        case = get_case(s, case_id, branch=principal.branch)
-        doc = get_document(s, document_id, case_id=case.id)
+        doc = get_document(s, document_id, case_id=get_case(s, case_id, branch=principal.branch).id)
         crop = next((c for c in doc.crops if c.id == crop_id), None)
         if crop is None:
             raise NotFound(f"document {doc.id} has no crop {crop_id}", message_zh="该裁剪图不存在")

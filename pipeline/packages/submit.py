@@ -34,14 +34,14 @@ from pipeline.idempotency import Outcome
 from pipeline.keys import Principal, Role
 from pipeline.packages.finish import finish_package
 from pipeline.packages.reads import read_file_groups, read_to_json
-from pipeline.services import CaseServices
+from pipeline.services import CaseServices, audit
 from pipeline.work import job_store
 from pipeline.work.callbacks import check_callback_url
 from pipeline.work.job_store import Claim, Dispatcher
 from pipeline.work.runner import ItemOutcome, JobKind, register_kind
 from storage.blobs import sha256_hex
 from storage.models import Case
-from storage.repositories import ensure_blob_row, record_audit
+from storage.repositories import ensure_blob_row
 
 log = logging.getLogger(__name__)
 
@@ -196,15 +196,7 @@ def _store_package(
             "skipped": params["skipped"],
             "href": f"/v1/jobs/{job.id}",
         }
-        record_audit(
-            s,
-            api_key_id=principal.key_id,
-            branch=principal.branch,
-            action="package.submit",
-            subject_type="job",
-            subject_id=job.id,
-            detail={"files": len(files), "case_id": case.id},
-        )
+        audit(s, principal, "package.submit", "job", job.id, files=len(files), case_id=case.id)
         outcome = Outcome(202, body)
         idempotency.remember(s, principal=principal, scope="package.submit", key=key, req_hash=req, outcome=outcome)
         return outcome

@@ -13,10 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.keys import Principal, Role
-from pipeline.services import CaseServices
+from pipeline.services import CaseServices, audit
 from pipeline.work.job_store import counts, get_job
 from storage.jobs_models import ItemState, Job, JobItem
-from storage.repositories import record_audit
 
 JOB_READERS = (Role.LOAN, Role.ADMIN)
 MAX_PAGE = 5000
@@ -105,13 +104,5 @@ def get_job_view(
     with svc.db.session() as s:
         job = get_job(s, job_id, branch=principal.branch)
         view = job_view(s, job, offset=max(offset, 0), limit=limit)
-        record_audit(
-            s,
-            api_key_id=principal.key_id,
-            branch=principal.branch,
-            action="job.read",
-            subject_type="job",
-            subject_id=job.id,
-            detail={"kind": job.kind},
-        )
+        audit(s, principal, "job.read", "job", job.id, kind=job.kind)
         return view
