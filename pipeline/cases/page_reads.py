@@ -87,21 +87,6 @@ def reads_per_file(
     return out
 
 
-def extract_pages_of_one(
-    files: Sequence[InputFile],
-    *,
-    part_of_first: int | None,
-    doc_type: str | None,
-    engine: OcrEngine,
-    settings: Settings,
-) -> ExtractedDocument:
-    """One document over the pages of several files, reusing pages read before. ``part_of_first`` picks one card
-    when the first file was a frame holding several (each is its own document)."""
-    return extract_pages_of_one_with_pages(
-        files, part_of_first=part_of_first, doc_type=doc_type, engine=engine, settings=settings
-    )[0]
-
-
 def extract_pages_of_one_with_pages(
     files: Sequence[InputFile],
     *,
@@ -110,8 +95,9 @@ def extract_pages_of_one_with_pages(
     engine: OcrEngine,
     settings: Settings,
 ) -> tuple[ExtractedDocument, tuple[Page, ...], tuple[int, ...]]:
-    """As ``extract_pages_of_one``, with the document's pages as read (pixels on pages read now, none on pages
-    taken from the cache) and how many pages each file gave."""
+    """One document over the pages of several files, reusing pages read before (``part_of_first`` picks one card
+    when the first file was a frame holding several), with its pages as read (pixels on pages read now, none on
+    pages taken from the cache) and how many pages each file gave."""
     reads: list[ReadPage] = []
     counts: list[int] = []
     capture_total = 0.0
@@ -135,18 +121,12 @@ def extract_pages_of_one_with_pages(
     return doc, tuple(r.page for r in renumbered), tuple(counts)
 
 
-def extract_file(
-    file: InputFile, *, doc_type: str | None, engine: OcrEngine, settings: Settings
-) -> list[ExtractedDocument]:
-    """As ``extract_files`` for one file (several cards in one camera frame are separate documents; the pages of a
-    PDF or TIFF are one), leaving its pages in the cache for pages appended later."""
-    return [doc for doc, _ in extract_file_with_pages(file, doc_type=doc_type, engine=engine, settings=settings)]
-
-
 def extract_file_with_pages(
     file: InputFile, *, doc_type: str | None, engine: OcrEngine, settings: Settings
 ) -> list[tuple[ExtractedDocument, tuple[Page, ...]]]:
-    """As ``extract_file``, each document with its pages as read (no pixels when they came from the cache)."""
+    """As ``extract_files`` for one file (several cards in one frame or scanned page are separate documents; the
+    pages of a PDF or TIFF are one), leaving its pages in the cache for pages appended later; each document with
+    its pages as read (no pixels when they came from the cache)."""
     reads, capture_ms, _ = read_file(file, engine=engine, settings=settings)
     groups = [[r] for r in reads] if _several_cards(file, reads) else [reads]
     out = []
