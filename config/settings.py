@@ -51,6 +51,12 @@ class OcrSettings(BaseModel):
         False, description="ONNX Runtime threads spin while idle (faster on an idle machine, slower on a busy one)"
     )
     rec_batch: int = Field(6, ge=1, le=256, description="text lines per recognition batch (sorted by width)")
+    rec_box_scale: float = Field(
+        1.3,
+        ge=1.0,
+        le=2.0,
+        description="each detected line is recognised in a box this many times its height (fewer columns, docs/speed.md)",
+    )
 
 
 class TrustSettings(BaseModel):

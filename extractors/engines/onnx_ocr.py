@@ -24,6 +24,7 @@ import numpy as np
 import yaml
 
 from extractors.engines.ctc_candidates import candidates_from_peaks
+from extractors.engines.line_boxes import taller_quad
 from extractors.engines.model_store import ModelPaths
 
 
@@ -82,6 +83,7 @@ class OcrRuntime:
         session: SessionConfig | None = None,
         providers: Sequence[Any] = ("CPUExecutionProvider",),
         rec_batch: int = 6,
+        rec_box_scale: float = 1.0,
     ) -> None:
         os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
         from paddlex.inference.models.common.vision.processors import ToBatch as DetToBatch
@@ -125,6 +127,7 @@ class OcrRuntime:
         self._characters = list(self._decoder.character)
         self._ignored = self._decoder.get_ignored_tokens()
         self.rec_batch = rec_batch
+        self.rec_box_scale = rec_box_scale
         self.det = make_session(paths.det_dir / "inference.onnx", session, providers)
         self.rec = make_session(paths.rec_dir / "inference.onnx", session, providers)
         self._det_in = self.det.get_inputs()[0].name
@@ -149,11 +152,16 @@ class OcrRuntime:
         return self.det_boxes(pred[0], shape)
 
     def crops(self, image: np.ndarray, polys: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Line images cut from ``image`` (perspective-corrected), and the boxes that gave a non-empty one."""
+        """Line images cut from ``image`` (perspective-corrected, ``rec_box_scale`` times the box's height), and
+        the detector's boxes that gave a non-empty one."""
         if not polys:
             return [], []
+        h, w = image.shape[:2]
+        regions = [taller_quad(p, self.rec_box_scale, w, h) for p in polys] if self.rec_box_scale != 1.0 else polys
         kept = [
-            (c, p) for c, p in zip(self._crop(image, polys), polys, strict=True) if c.size and c.shape[0] and c.shape[1]
+            (c, p)
+            for c, p in zip(self._crop(image, regions), polys, strict=True)
+            if c.size and c.shape[0] and c.shape[1]
         ]
         return [c for c, _ in kept], [p for _, p in kept]
 

@@ -104,17 +104,24 @@ class PaddleOcrEngine(OcrEngine):
         )
         self._det_limit = settings.det_limit_side_len
         self._rec_batch = settings.rec_batch
+        self._rec_box_scale = settings.rec_box_scale
         self._idle: queue.LifoQueue[OcrRuntime] = queue.LifoQueue()
         self._made = 0
         self._lock = threading.Lock()  # guards session creation only
         self._idle.put(self._new_runtime())  # load now: a broken model fails at start-up, not at the first frame
         route_paddle_logs()  # after the first runtime: importing paddlex installs its own handler
-        self._version = f"paddleocr-onnx/{self._paths.det_name}+{self._paths.rec_name}@{self._paths.version}"
+        self._version = f"paddleocr-onnx/{self._paths.det_name}+{self._paths.rec_name}@{self._paths.version}" + (
+            f"/box{settings.rec_box_scale:g}" if settings.rec_box_scale != 1.0 else ""
+        )
 
     def _new_runtime(self) -> OcrRuntime:
         self._made += 1
         return OcrRuntime(
-            self._paths, det_limit_side_len=self._det_limit, session=self._session, rec_batch=self._rec_batch
+            self._paths,
+            det_limit_side_len=self._det_limit,
+            session=self._session,
+            rec_batch=self._rec_batch,
+            rec_box_scale=self._rec_box_scale,
         )
 
     @property

@@ -3,6 +3,7 @@ between concurrent readers."""
 
 from __future__ import annotations
 
+import difflib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -60,3 +61,27 @@ def test_concurrent_readers_get_what_serial_ones_get(images):
         concurrent = list(pool.map(engine.recognize, work))
     assert concurrent == serial
     assert 1 <= engine.sessions <= 2  # never more sessions than configured, however many threads ask
+
+
+def test_a_taller_recognition_box_reads_fewer_columns_and_keeps_the_detector_boxes(images, runtime):
+    taller = OcrRuntime(
+        model_paths(get_settings().ocr.model_dir), session=SessionConfig(intra_op_threads=1), rec_box_scale=1.3
+    )
+    image = images[0]
+    polys = runtime.detect(image)
+    tight, tight_polys = runtime.crops(image, polys)
+    loose, loose_polys = taller.crops(image, polys)
+    assert [p.tolist() for p in loose_polys] == [p.tolist() for p in tight_polys]  # boxes reported as detected
+    heights = np.array([c.shape[0] for c in loose]) / np.array([c.shape[0] for c in tight])
+    assert 1.15 < float(np.median(heights)) < 1.45
+
+    def columns(crops: list[np.ndarray]) -> float:
+        return sum(48 * c.shape[1] / c.shape[0] for c in crops)
+
+    assert columns(loose) < 0.85 * columns(tight)
+    # Same page, same text: the contract's lines read the same characters (spaces and bracket widths aside).
+    norm = str.maketrans({"(": "（", ")": "）", " ": None, "[": "〔", "]": "〕"})
+    a = "".join(t for t, _, _ in runtime.recognize_lines(tight)).translate(norm)
+    b = "".join(t for t, _, _ in taller.recognize_lines(loose)).translate(norm)
+    assert len(a) > 200
+    assert difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() > 0.98

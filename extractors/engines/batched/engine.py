@@ -26,6 +26,7 @@ from extractors.engines.base import OcrEngine, line_from_polygon, reading_order
 from extractors.engines.batched.backends import Backend, OrtCpuBackend, TorchBackend, assert_cuda_viable
 from extractors.engines.batched.detect import DetInput, DetParams, det_input, page_boxes, stack_padded
 from extractors.engines.batched.lines import FRAME_TOP, Decoded, batches, crop_line, ctc_decode
+from extractors.engines.line_boxes import taller_quad
 from extractors.engines.model_store import model_paths
 
 
@@ -81,8 +82,11 @@ class BatchedEngine(OcrEngine):
         self._params = DetParams(limit_side_len=settings.det_limit_side_len)
         self._page_batch = settings.batch_pages
         self._line_batch = settings.batch_lines
+        self._box_scale = settings.rec_box_scale
         self._pool = ThreadPoolExecutor(max_workers=settings.batch_cpu_threads or None, thread_name_prefix="ocr-cpu")
-        self._version = f"{self.name}/{paths.det_name}+{paths.rec_name}@{paths.version}"
+        self._version = f"{self.name}/{paths.det_name}+{paths.rec_name}@{paths.version}" + (
+            f"/box{settings.rec_box_scale:g}" if settings.rec_box_scale != 1.0 else ""
+        )
         self._batcher = MicroBatcher(
             self.recognize_many, max_items=settings.batch_pages, wait_s=settings.batch_wait_ms / 1000
         )
@@ -98,6 +102,9 @@ class BatchedEngine(OcrEngine):
 
     def _boxes(self, prob: np.ndarray, page: DetInput) -> list:
         return page_boxes(prob, page, self._params)
+
+    def _region(self, image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+        return taller_quad(quad, self._box_scale, image.shape[1], image.shape[0])
 
     def _decode(self, values: np.ndarray, indices: np.ndarray) -> Decoded:
         return ctc_decode(values, indices, self._characters)
@@ -115,7 +122,7 @@ class BatchedEngine(OcrEngine):
             for i, page_found in zip(idx, found, strict=True):
                 boxes[i] = page_found
         owners = [(p, quad, score) for p, found in enumerate(boxes) for quad, score in found]
-        crops = list(self._pool.map(lambda o: crop_line(images[o[0]], o[1]), owners))
+        crops = list(self._pool.map(lambda o: crop_line(images[o[0]], self._region(images[o[0]], o[1])), owners))
         decoded: list = [None] * len(crops)
         for idx, batch in batches(crops, self._line_batch):
             values, indices = self._rec.top_classes(batch, FRAME_TOP)
