@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from extractors.anchors import Layout, Parser, Value
+from extractors.contracts.values import parse_date, parse_signed_date
 
 _HEADING = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章条]|[一二三四五六七八九十]+、)")
 _CHAPTER = re.compile(r"^第[一二三四五六七八九十百\d]+章")
@@ -73,11 +74,13 @@ def candidates(
     *,
     whole_below: bool = False,
     heads: list[str] | None = None,
+    start_tier: int = 0,
 ) -> list[Candidate]:
-    """Every value any of ``patterns`` gives, by pattern priority then reading order."""
+    """Every value any of ``patterns`` gives, by pattern priority then reading order; tiers count from
+    ``start_tier`` (when the caller puts these after patterns of its own)."""
     heads = heads if heads is not None else sections(layout)
     out = []
-    for tier, pattern in enumerate(patterns):
+    for tier, pattern in enumerate(patterns, start=start_tier):
         for hit in layout.find_labels(pattern):
             v = layout.value_at(hit, parse, whole_below=whole_below)
             if v is None:
@@ -85,6 +88,23 @@ def candidates(
             where = layout.candidate(hit)[1]
             out.append(Candidate(v, tier, where, layout.left_of(hit), heads[hit.row_index], hit.row_index))
     return out
+
+
+def signing_candidates(
+    layout: Layout,
+    labelled: Sequence[re.Pattern[str]],
+    prose: re.Pattern[str],
+    dated: re.Pattern[str],
+    heads: list[str],
+) -> list[Candidate]:
+    """The signing date's candidates, surest first: after a signing label (签订时间：), in prose (本合同于…签订, the
+    verb after the date), then after a bare 日期 label."""
+    n = len(labelled)
+    return [
+        *candidates(layout, labelled, parse_date, heads=heads),
+        *candidates(layout, [prose], parse_signed_date, heads=heads, start_tier=n),
+        *candidates(layout, [dated], parse_date, heads=heads, start_tier=n + 1),
+    ]
 
 
 def split(cands: Sequence[Candidate], keep: Callable[[Candidate], bool]) -> tuple[list[Candidate], int]:

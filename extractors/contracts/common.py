@@ -18,6 +18,14 @@ from extractors.contracts.amounts import (
     parse_words,
     words_to_decimal,
 )
+from extractors.contracts.vocabulary import (
+    ADDRESS_LABEL,
+    AREA_LABEL,
+    CONTRACT_NO_LABEL,
+    LABEL_START,
+    SIGNING_LABEL,
+    TOTAL_LABEL,
+)
 
 DISAGREEING = 0.7  # an amount whose figures and 大写 do not say the same
 REPAIRED_ADDRESS = 0.8  # an address whose divisions or units were repaired (extractors.addresses): to review
@@ -38,8 +46,11 @@ STOP_WORDS = (
     "总价款", "房屋总价", "成交价", "月租金", "租金标准", "租赁期限", "合同编号", "签订日期", "签订时间",
     "签约日期", "签订地点", "备案日期", "生效日期", "交付日期", "日期", "押金", "共有人", "共同承租人",
 )  # fmt: skip
+# A label found by its structure (extractors.contracts.vocabulary: 详细地址, 总金额, 签约时间 …) ends a value too.
+_STRUCTURED = (ADDRESS_LABEL, TOTAL_LABEL, SIGNING_LABEL, AREA_LABEL, CONTRACT_NO_LABEL)
 STOP_LABELS = re.compile(
-    rf"(?:【[^】]{{1,6}}】)?(?:{'|'.join(sorted(with_ocr_variants(STOP_WORDS), key=len, reverse=True))})"
+    rf"(?:【[^】]{{1,6}}】)?(?:{'|'.join(sorted(with_ocr_variants(STOP_WORDS), key=len, reverse=True))}"
+    rf"|{'|'.join(_STRUCTURED)})"
     rf"(?:[(【](?:{ALIAS})?(?:{ROLES}|签字或盖章|签章|盖章|签字)[)】])?[:]"
 )
 
@@ -56,14 +67,19 @@ LABEL_VOCABULARY = (
 )  # fmt: skip
 
 
-def labels(*words: str, roles: bool = True, misreads: bool = False) -> re.Pattern[str]:
+def labels(*words: str, roles: bool = True, misreads: bool = False, structure: str = "") -> re.Pattern[str]:
     """Role labels (``roles=True``) may follow other text directly; short generic ones (日期) may not.
+
+    ``structure``: a regex of the field's labels by head noun and modifiers (extractors.contracts.vocabulary),
+    matched as the ``words`` are; only the listed words get misread variants.
 
     ``misreads`` also takes each label of three or more characters with one character misread by OCR under
     glare or blur (买爱人：, 合同编兮：), unless that could be another label (?租人 is 出租人 or 承租人). Such a
     variant must stand clear of CJK text on its left and end in a colon or its cell, as a label does."""
     own = with_ocr_variants(words)
     exact = label_pattern(own, roles=ROLES if roles else "", isolated=not roles)
+    if structure:
+        exact = re.compile(rf"{exact.pattern}|{LABEL_START}(?:{structure})\s*[:]|^(?:{structure})$")
     if not misreads:
         return exact
     variants = one_char_misreads(words, [w for w in with_ocr_variants(LABEL_VOCABULARY) if w not in own])
@@ -71,10 +87,13 @@ def labels(*words: str, roles: bool = True, misreads: bool = False) -> re.Patter
     return re.compile(f"{exact.pattern}|{fuzzy.pattern}") if fuzzy else exact
 
 
-def tiers(*words: str, roles: bool = False) -> list[re.Pattern[str]]:
-    """The labels as printed first, then as misread: a misreading is believed only when no exact label gives
-    a value."""
-    return [labels(*words, roles=roles), labels(*words, roles=roles, misreads=True)]
+def tiers(*words: str, roles: bool = False, structure: str = "") -> list[re.Pattern[str]]:
+    """The labels as printed (or as the field's vocabulary structures them) first, then as misread: a misreading
+    is believed only when no label as printed gives a value."""
+    return [
+        labels(*words, roles=roles, structure=structure),
+        labels(*words, roles=roles, misreads=True, structure=structure),
+    ]
 
 
 def as_field(name: str, v: Value | None, *, value: object = None) -> Field | None:

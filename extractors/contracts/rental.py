@@ -11,7 +11,17 @@ from domain.models import Field, OcrPage
 from extractors.anchors import ALIAS, Layout, Value
 from extractors.base import DocumentExtractor, Extraction
 from extractors.contracts.calibration import calibrated
-from extractors.contracts.choose import Candidate, Evidence, candidates, first, is_dwelling, is_rent, sections, split
+from extractors.contracts.choose import (
+    Candidate,
+    Evidence,
+    candidates,
+    first,
+    is_dwelling,
+    is_rent,
+    sections,
+    signing_candidates,
+    split,
+)
 from extractors.contracts.common import (
     ROLES,
     address_field,
@@ -25,7 +35,8 @@ from extractors.contracts.common import (
     unread_on,
 )
 from extractors.contracts.parties import find_parties
-from extractors.contracts.values import find_dates, parse_address, parse_date, parse_months
+from extractors.contracts.values import find_dates, parse_address, parse_months
+from extractors.contracts.vocabulary import ADDRESS_LABEL, SIGNED_IN_PROSE, SIGNING_LABEL
 
 TITLES = re.compile(r"(?:房屋|住房|房产|商品房)?(?:租赁|租房|出租)(?:合同|协议|契约)")
 VOCABULARY = ("出租人", "承租人", "租金", "租赁期限", "押金", "租期", "出租", "承租", "转租", "续租")
@@ -37,7 +48,9 @@ PARTY = re.compile(
     rf"(?:出租[人入]|承租[人入]|出租方|承租方|房东|租客|甲方|乙方|共同承租人)(?:[(【](?:{ALIAS})?(?:{ROLES})[)】])?(?::|$|(?=\s))"
 )
 ADDRESS = [
-    *tiers("房屋坐落", "房屋地址", "房屋座落", "租赁房屋地址", "出租房屋地址", "房屋位置", "坐落"),
+    *tiers(
+        "房屋坐落", "房屋地址", "房屋座落", "租赁房屋地址", "出租房屋地址", "房屋位置", "坐落", structure=ADDRESS_LABEL
+    ),
     re.compile(r"[坐座].?[于在]|位于"),
 ]
 RENT = [
@@ -91,10 +104,10 @@ def term_agrees(start: str, end: str, months: str | None) -> int:
     return 1 if on is not None and e in (on, on - dt.timedelta(days=1)) else -1
 
 
-SIGNED = [
-    *tiers("签订日期", "签约日期", "签订时间", "签署日期", "签约时间"),
-    labels("日期", roles=False),
-]
+SIGNED = tiers("签订日期", "签约日期", "签订时间", "签署日期", "签约时间", structure=SIGNING_LABEL)
+# Believed only when no signing label gives a date: 本合同于…签订 in prose, then a bare 日期 label.
+SIGNED_PROSE = re.compile(SIGNED_IN_PROSE)
+DATED = labels("日期", roles=False)
 
 
 def _term(layout: Layout) -> tuple[Value | None, Value | None, Value | None]:
@@ -200,7 +213,7 @@ class RentalAgreementExtractor(DocumentExtractor):
                     "lease_end: does not follow the lease start and term; check the three / "
                     "租赁起止日期与租期不符，请核对"
                 )
-        signed, evidence["signing_date"] = first(candidates(layout, SIGNED, parse_date, heads=heads), 0)
+        signed, evidence["signing_date"] = first(signing_candidates(layout, SIGNED, SIGNED_PROSE, DATED, heads), 0)
         fields["signing_date"] = as_field("signing_date", signed)
         missing = [k for k in self.required_fields if not fields.get(k)]
         if missing:

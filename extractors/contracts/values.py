@@ -142,6 +142,19 @@ def parse_date(text: str, *, max_skip: int = 6) -> tuple[str, int, int] | None:
     return dates[0]
 
 
+# The verb that makes a date after 本合同于 the signing date (…于2023年5月8日在售楼处签订), not the start of a term
+# or a delivery date (…于2024年6月30日前交付).
+_SIGNING_VERB = re.compile(r"^[^。;；\n]{0,16}?(?:签订|签署|签约|订立|签字)")
+
+
+def parse_signed_date(text: str) -> tuple[str, int, int] | None:
+    """A date right at the start of ``text`` that the verb of signing follows."""
+    found = parse_date(text, max_skip=2)
+    if found is None or not _SIGNING_VERB.match(text[found[2] :]):
+        return None
+    return found
+
+
 def parse_area(text: str, *, max_skip: int = 12) -> tuple[str, int, int] | None:
     m = _AREA.search(text)
     if m is None or m.start() > max_skip:
