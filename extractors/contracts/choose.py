@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from extractors.anchors import Layout, Parser, Value
 from extractors.contracts.values import parse_date, parse_signed_date
+from extractors.contracts.vocabulary import ADDRESS_NOT_OURS
 
 _HEADING = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章条]|[一二三四五六七八九十]+、)")
 _CHAPTER = re.compile(r"^第[一二三四五六七八九十百\d]+章")
@@ -130,9 +131,14 @@ _DWELLING = re.compile(r"(?:[\d一二三四五六七八九十零〇]+(?:号|室|
 _LAND_CLAUSE = re.compile(r"项目建设依据|土地|地块|预售依据|销售依据|建设用地")
 
 
+# A label right after these words is a party's address (通讯详细地址, 公司住所地址), not the house's.
+_NOT_OURS = re.compile(rf"(?:{'|'.join(ADDRESS_NOT_OURS)})$")
+
+
 def is_dwelling(c: Candidate) -> bool:
     text = str(c.value.value)
-    return not PARCEL.search(text) and bool(_DWELLING.search(text)) and not _LAND_CLAUSE.search(c.section)
+    ours = not _NOT_OURS.search(c.left)
+    return ours and not PARCEL.search(text) and bool(_DWELLING.search(text)) and not _LAND_CLAUSE.search(c.section)
 
 
 # An area after these words is part of the floor area or of the land, not the floor area itself.

@@ -22,6 +22,7 @@ from extractors.contracts.vocabulary import (
     ADDRESS_LABEL,
     AREA_LABEL,
     CONTRACT_NO_LABEL,
+    LABEL_NOTE,
     LABEL_START,
     SIGNING_LABEL,
     TOTAL_LABEL,
@@ -67,7 +68,9 @@ LABEL_VOCABULARY = (
 )  # fmt: skip
 
 
-def labels(*words: str, roles: bool = True, misreads: bool = False, structure: str = "") -> re.Pattern[str]:
+def labels(
+    *words: str, roles: bool = True, misreads: bool = False, structure: str = "", start: str = LABEL_START
+) -> re.Pattern[str]:
     """Role labels (``roles=True``) may follow other text directly; short generic ones (日期) may not.
 
     ``structure``: a regex of the field's labels by head noun and modifiers (extractors.contracts.vocabulary),
@@ -79,7 +82,7 @@ def labels(*words: str, roles: bool = True, misreads: bool = False, structure: s
     own = with_ocr_variants(words)
     exact = label_pattern(own, roles=ROLES if roles else "", isolated=not roles)
     if structure:
-        exact = re.compile(rf"{exact.pattern}|{LABEL_START}(?:{structure})\s*[:]|^(?:{structure})$")
+        exact = re.compile(rf"{exact.pattern}|{start}(?:{structure}){LABEL_NOTE}\s*[:]|^(?:{structure}){LABEL_NOTE}$")
     if not misreads:
         return exact
     variants = one_char_misreads(words, [w for w in with_ocr_variants(LABEL_VOCABULARY) if w not in own])
@@ -87,12 +90,12 @@ def labels(*words: str, roles: bool = True, misreads: bool = False, structure: s
     return re.compile(f"{exact.pattern}|{fuzzy.pattern}") if fuzzy else exact
 
 
-def tiers(*words: str, roles: bool = False, structure: str = "") -> list[re.Pattern[str]]:
+def tiers(*words: str, roles: bool = False, structure: str = "", start: str = LABEL_START) -> list[re.Pattern[str]]:
     """The labels as printed (or as the field's vocabulary structures them) first, then as misread: a misreading
     is believed only when no label as printed gives a value."""
     return [
-        labels(*words, roles=roles, structure=structure),
-        labels(*words, roles=roles, misreads=True, structure=structure),
+        labels(*words, roles=roles, structure=structure, start=start),
+        labels(*words, roles=roles, misreads=True, structure=structure, start=start),
     ]
 
 

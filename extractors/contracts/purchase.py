@@ -44,6 +44,8 @@ from extractors.contracts.parties import Party, find_parties
 from extractors.contracts.values import parse_address, parse_area, parse_contract_number, parse_date
 from extractors.contracts.vocabulary import (
     ADDRESS_LABEL,
+    ADDRESS_PROSE,
+    ADDRESS_START,
     AREA_LABEL,
     CONTRACT_NO_LABEL,
     LABEL_START,
@@ -63,8 +65,18 @@ PARTY = re.compile(
     rf"(?:出卖[人入]|买受[人入]|卖方|买方|出售方|购买方|转让方|受让方|共有人)(?:[(【](?:{ALIAS})?(?:{ROLES})[)】])?(?::|$|(?=\s))"
 )
 ADDRESS = [
-    *tiers("房屋坐落", "房屋地址", "房屋座落", "房产地址", "坐落地点", "坐落", "座落", structure=ADDRESS_LABEL),
-    re.compile(r"[坐座].?[于在]|位于"),
+    *tiers(
+        "房屋坐落",
+        "房屋地址",
+        "房屋座落",
+        "房产地址",
+        "坐落地点",
+        "坐落",
+        "座落",
+        structure=ADDRESS_LABEL,
+        start=ADDRESS_START,
+    ),
+    re.compile(ADDRESS_PROSE),
 ]
 AREA = [
     # 建筑面积 anywhere (预测建筑面积共…), or a label of the area's vocabulary (房屋面积：, 产权面积：).

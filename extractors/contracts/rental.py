@@ -36,7 +36,7 @@ from extractors.contracts.common import (
 )
 from extractors.contracts.parties import find_parties
 from extractors.contracts.values import find_dates, parse_address, parse_months
-from extractors.contracts.vocabulary import ADDRESS_LABEL, SIGNED_IN_PROSE, SIGNING_LABEL
+from extractors.contracts.vocabulary import ADDRESS_LABEL, ADDRESS_PROSE, ADDRESS_START, SIGNED_IN_PROSE, SIGNING_LABEL
 
 TITLES = re.compile(r"(?:房屋|住房|房产|商品房)?(?:租赁|租房|出租)(?:合同|协议|契约)")
 VOCABULARY = ("出租人", "承租人", "租金", "租赁期限", "押金", "租期", "出租", "承租", "转租", "续租")
@@ -49,9 +49,17 @@ PARTY = re.compile(
 )
 ADDRESS = [
     *tiers(
-        "房屋坐落", "房屋地址", "房屋座落", "租赁房屋地址", "出租房屋地址", "房屋位置", "坐落", structure=ADDRESS_LABEL
+        "房屋坐落",
+        "房屋地址",
+        "房屋座落",
+        "租赁房屋地址",
+        "出租房屋地址",
+        "房屋位置",
+        "坐落",
+        structure=ADDRESS_LABEL,
+        start=ADDRESS_START,
     ),
-    re.compile(r"[坐座].?[于在]|位于"),
+    re.compile(ADDRESS_PROSE),
 ]
 RENT = [
     *tiers("月租金", "租金标准", "每月租金", "租金"),

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 # Where a structured label may begin: after a non-CJK character (so 首付总额 never matches as 总额), or right after an
 # article or chapter number that the text layer or OCR ran into it (第二条详细地址：).
 LABEL_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[条章]))"
+# A note in brackets between a label and its colon: 房屋坐落（详细地址）：, 成交价（元）：.
+LABEL_NOTE = r"(?:[(【][^)】:]{1,8}[)】])?"
 
 
 def _alt(words: Sequence[str]) -> str:
@@ -43,6 +45,12 @@ ADDRESS_MODIFIERS = (
 )  # fmt: skip
 ADDRESS_BARE = ("坐落", "座落", "坐落地点", "坐落地址", "坐落位置", "座落地址")
 ADDRESS_LABEL = structured(ADDRESS_MODIFIERS, ADDRESS_HEADS, bare=ADDRESS_BARE)
+# The modifier says whose, so an address label may follow other words (所购房屋地址：, 本合同项下房屋坐落：); what
+# stands right before it must not make it a party's (choose.is_dwelling reads ADDRESS_NOT_OURS on the left).
+ADDRESS_START = ""
+ADDRESS_NOT_OURS = ("通讯", "联系", "户籍", "注册", "送达", "住所", "居住", "家庭", "办公", "经营", "公司", "单位")
+# In prose: 坐落于/坐落在, 位于, or a label of the table followed by 为/是 (该商品房详细地址为…).
+ADDRESS_PROSE = rf"[坐座].?[于在]|位于|(?:{ADDRESS_LABEL})(?:为|是)"
 
 # --- total price --------------------------------------------------------------------------------------------
 # The whole price: a money noun (价款, 价格, 价, 金额, 房款) marked as the whole by 总, 成交 or 合计 (总价款, 总金额,

@@ -4,12 +4,16 @@ never are."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from capture.pdf import load_pdf_pages
 from config.settings import CaptureSettings
 from domain.models import OcrPage
+from extractors.anchors import Value
 from extractors.contracts import purchase, rental
+from extractors.contracts.choose import Candidate, is_dwelling
 from extractors.contracts.purchase import PurchaseContractExtractor
 from extractors.contracts.rental import RentalAgreementExtractor
 from extractors.contracts.values import parse_signed_date
@@ -33,6 +37,9 @@ _FIELDS = {
         ("房屋所在地址:", "address"),
         ("物业坐落:", "address"),
         ("标的物坐落位置:", "address"),
+        ("买受人所购房屋地址:", "address"),
+        ("房屋坐落(详细地址):", "address"),
+        ("成交价(元):", "total"),
         ("总金额:", "total"),
         ("合同总价:", "total"),
         ("房款总额:", "total"),
@@ -74,6 +81,17 @@ def test_a_label_no_rule_lists_is_found_by_its_structure(label: str, field: str)
 )
 def test_the_labels_of_other_fields_are_not_taken(label: str, field: str) -> None:
     assert not any(p.search(label) for p in _FIELDS[field]), label
+
+
+def test_an_address_label_after_a_party_qualifier_is_the_party_s() -> None:
+    c = Candidate(Value("北京市朝阳区建设路12号3栋101室", "", 0, (0, 0, 1, 1), 0.99), 0, "row", "买受人通讯", "", 0)
+    assert not is_dwelling(c)
+    assert is_dwelling(replace(c, left="买受人所购"))
+
+
+def test_an_address_stated_in_prose_after_a_label_of_the_table() -> None:
+    assert purchase.ADDRESS[-1].search("该商品房详细地址为")
+    assert not purchase.ADDRESS[-1].search("通讯地址为")
 
 
 def test_the_date_in_prose_is_the_signing_date_only_before_a_verb_of_signing() -> None:
