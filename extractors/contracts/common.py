@@ -74,11 +74,14 @@ def labels(
     """Role labels (``roles=True``) may follow other text directly; short generic ones (日期) may not.
 
     ``structure``: a regex of the field's labels by head noun and modifiers (extractors.contracts.vocabulary),
-    matched as the ``words`` are; only the listed words get misread variants.
+    matched as the ``words`` are (beginning at ``start``, a bracketed note allowed before the colon); only the
+    listed words get misread variants.
 
     ``misreads`` also takes each label of three or more characters with one character misread by OCR under
     glare or blur (买爱人：, 合同编兮：), unless that could be another label (?租人 is 出租人 or 承租人). Such a
-    variant must stand clear of CJK text on its left and end in a colon or its cell, as a label does."""
+    variant must stand clear of CJK text on its left and end in a colon or its cell, as a label does. A role
+    label also counts when it stands in the brackets after a misread one (申方（出租方）： for 甲方（出租方）：):
+    the bracket names the role."""
     own = with_ocr_variants(words)
     exact = label_pattern(own, roles=ROLES if roles else "", isolated=not roles)
     if structure:
@@ -87,6 +90,10 @@ def labels(
         return exact
     variants = one_char_misreads(words, [w for w in with_ocr_variants(LABEL_VOCABULARY) if w not in own])
     fuzzy = label_pattern((), roles=ROLES if roles else "", regexes=variants) if variants else None
+    if roles:
+        alt = "|".join(sorted((re.escape(w) for w in own), key=len, reverse=True))
+        bracketed = rf"[(【](?:{ALIAS})?(?:{alt})[)】](?:\s*[:]|$)"
+        fuzzy = re.compile(f"{fuzzy.pattern}|{bracketed}" if fuzzy else bracketed)
     return re.compile(f"{exact.pattern}|{fuzzy.pattern}") if fuzzy else exact
 
 

@@ -34,7 +34,7 @@ from extractors.contracts.common import (
     tiers,
     unread_on,
 )
-from extractors.contracts.parties import find_parties
+from extractors.contracts.parties import find_parties, id_without_name
 from extractors.contracts.values import find_dates, parse_address, parse_months
 from extractors.contracts.vocabulary import ADDRESS_LABEL, ADDRESS_PROSE, ADDRESS_START, SIGNED_IN_PROSE, SIGNING_LABEL
 
@@ -185,6 +185,15 @@ class RentalAgreementExtractor(DocumentExtractor):
         warnings: list[str] = []
         for role, patterns in (("lessor", LESSOR), ("lessee", LESSEE)):
             parties = find_parties(layout, patterns, PARTY, companies=role == "lessor")
+            nameless = id_without_name(layout, patterns, PARTY) if not parties else None
+            if nameless is not None:
+                fields[f"{role}_id_number"] = as_field(f"{role}_id_number", nameless.id_number)
+                warnings.extend(nameless.id_warnings(f"{role}_id_number"))
+                warnings.append(
+                    f"{role}_name: the name beside the label could not be read; the ID number after it was / "
+                    "姓名无法识别，已读取其后的证件号码，请核对姓名"
+                )
+                evidence[f"{role}_id_number"] = nameless.id_evidence()
             if parties:
                 fields[f"{role}_name"] = as_field(f"{role}_name", parties[0].name)
                 fields[f"{role}_id_number"] = as_field(f"{role}_id_number", parties[0].id_number)

@@ -1,0 +1,46 @@
+"""Rental pages as the camera reads them: a party label misread before its role in brackets, a party whose name lost
+a character, seen on generated camera frames of the tuned families."""
+
+from __future__ import annotations
+
+from domain.models import OcrPage, TextLine
+from extractors.contracts.rental import RentalAgreementExtractor
+
+CH = 20  # one CJK character's width and a line's height
+
+
+def _line(text: str, y: float) -> TextLine:
+    return TextLine(text, 0.99, (100, y, 100 + sum(CH if ord(c) > 0x2E80 else CH * 0.55 for c in text), y + CH))
+
+
+def _read(*texts: str) -> tuple[dict, tuple[str, ...]]:
+    page = OcrPage(tuple(_line(t, 100 + 40 * i) for i, t in enumerate(texts)), 1000, 1400, "test")
+    out = RentalAgreementExtractor().extract([page])
+    return {k: f.value for k, f in out.fields.items()}, out.warnings
+
+
+def test_the_role_in_brackets_names_the_party_when_the_word_before_is_misread() -> None:
+    got, _ = _read(
+        "租房协议",
+        "申方(出租方):崔勇,身份证号:320102199802220704",
+        "乙方(承租方):李俊,身份证号:440106199509013274",
+    )
+    assert got["lessor_name"] == "崔勇" and got["lessor_id_number"] == "320102199802220704"
+    assert got["lessee_name"] == "李俊"
+
+
+def test_a_party_whose_name_lost_a_character_keeps_its_id_number_and_no_name() -> None:
+    got, warnings = _read(
+        "房屋租赁合同",
+        "出租人(甲方):董证件号码:31010419830115133X",
+        "承租人(乙方):潘平伟证件号码:440305198708018975",
+    )
+    assert "lessor_name" not in got
+    assert got["lessor_id_number"] == "31010419830115133X"
+    assert got["lessee_id_number"] == "440305198708018975"
+    assert any(w.startswith("lessor_name: the name beside the label could not be read") for w in warnings)
+
+
+def test_a_blank_party_label_gives_no_id_number() -> None:
+    got, _ = _read("房屋租赁合同", "出租人(甲方):", "310104198301151330", "承租人(乙方):潘平伟")
+    assert "lessor_id_number" not in got
