@@ -21,9 +21,11 @@ from extractors.contracts.amounts import (
 from extractors.contracts.vocabulary import (
     ADDRESS_LABEL,
     AREA_LABEL,
+    BUYER_ROLES,
     CONTRACT_NO_LABEL,
     LABEL_NOTE,
     LABEL_START,
+    SELLER_ROLES,
     SIGNING_LABEL,
     TOTAL_LABEL,
 )
@@ -37,7 +39,9 @@ def with_ocr_variants(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(words) + tuple(w[:-1] + "入" for w in words if w.endswith("人"))
 
 
-ROLES = "甲方|乙方|出租方|承租方|出租人|承租人|卖方|买方|出卖人|买受人|出售方|购买方|转让方|受让方|共有人"
+ROLES = "|".join(
+    sorted({"甲方", "乙方", "出租方", "承租方", "出租人", "承租人", *SELLER_ROLES, *BUYER_ROLES}, key=len, reverse=True)
+)
 # Every label that may follow a value on the same line: a value stops where one of these begins.
 STOP_WORDS = (
     "出卖人", "买受人", "卖方", "买方", "出售方", "购买方", "出租人", "承租人", "出租方", "承租方", "甲方", "乙方",
@@ -46,7 +50,9 @@ STOP_WORDS = (
     "国籍", "房屋坐落", "房屋地址", "房屋座落", "建筑面积", "套内建筑面积", "房屋用途", "用途", "单价",
     "总价款", "房屋总价", "成交价", "月租金", "租金标准", "租赁期限", "合同编号", "签订日期", "签订时间",
     "签约日期", "签订地点", "备案日期", "生效日期", "交付日期", "日期", "押金", "共有人", "共同承租人",
+    *SELLER_ROLES, *BUYER_ROLES,
 )  # fmt: skip
+STOP_WORDS = tuple(dict.fromkeys(STOP_WORDS))  # the party tables repeat a few of the words above
 # A label found by its structure (extractors.contracts.vocabulary: 详细地址, 总金额, 签约时间 …) ends a value too.
 _STRUCTURED = (ADDRESS_LABEL, TOTAL_LABEL, SIGNING_LABEL, AREA_LABEL, CONTRACT_NO_LABEL)
 STOP_LABELS = re.compile(

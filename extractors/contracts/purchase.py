@@ -39,6 +39,7 @@ from extractors.contracts.common import (
     score_document,
     tiers,
     unread_on,
+    with_ocr_variants,
 )
 from extractors.contracts.parties import Party, find_parties
 from extractors.contracts.values import parse_address, parse_area, parse_contract_number, parse_date
@@ -47,8 +48,10 @@ from extractors.contracts.vocabulary import (
     ADDRESS_PROSE,
     ADDRESS_START,
     AREA_LABEL,
+    BUYER_ROLES,
     CONTRACT_NO_LABEL,
     LABEL_START,
+    SELLER_ROLES,
     SIGNED_IN_PROSE,
     SIGNING_LABEL,
     TOTAL_LABEL,
@@ -59,11 +62,10 @@ VOCABULARY = ("出卖人", "买受人", "总价款", "建筑面积", "商品房"
 RENTAL_WORDS = ("出租人", "承租人", "月租金", "租赁期限", "押金", "租金", "租期", "转租")
 
 CONTRACT_NO = tiers("合同编号", "网签合同编号", "合同备案号", "备案编号", "网签编号", structure=CONTRACT_NO_LABEL)
-SELLER = [labels("出卖人", "卖方", "出售方", "转让方", misreads=True), labels("甲方")]
-BUYER = [labels("买受人", "买方", "购买方", "受让方", "共有人", misreads=True), labels("乙方")]
-PARTY = re.compile(
-    rf"(?:出卖[人入]|买受[人入]|卖方|买方|出售方|购买方|转让方|受让方|共有人)(?:[(【](?:{ALIAS})?(?:{ROLES})[)】])?(?::|$|(?=\s))"
-)
+SELLER = [labels(*SELLER_ROLES, misreads=True), labels("甲方")]
+BUYER = [labels(*BUYER_ROLES, misreads=True), labels("乙方")]
+_EITHER = "|".join(sorted(with_ocr_variants(SELLER_ROLES + BUYER_ROLES), key=len, reverse=True))
+PARTY = re.compile(rf"(?:{_EITHER})(?:[(【](?:{ALIAS})?(?:{ROLES})[)】])?(?::|$|(?=\s))")
 ADDRESS = [
     *tiers(
         "房屋坐落",

@@ -105,3 +105,10 @@ AREA_LABEL = structured(AREA_MODIFIERS, AREA_HEADS, bare=("建筑面积",), most
 CONTRACT_NO_HEADS = ("编号", "号码", "序号", "号")
 CONTRACT_NO_MODIFIERS = ("合同", "网签", "网上签约", "备案", "网签合同", "合同备案", "买卖合同", "登记", "合同登记")
 CONTRACT_NO_LABEL = structured(CONTRACT_NO_MODIFIERS, CONTRACT_NO_HEADS, most=2)
+
+# --- parties of a purchase ----------------------------------------------------------------------------------
+# Who sells and who buys: the model text's 出卖人/买受人; city and agency texts 卖方/买方, 出售方/购买方 (or 人),
+# 售房人/购房人, 转让方/受让方 (or 人) for a resale; 共有人 for a co-buyer. 甲方/乙方 are only believed when none of
+# these gives a name (they are the parties of any contract).
+SELLER_ROLES = ("出卖人", "出卖方", "卖方", "出售方", "出售人", "售房人", "售房方", "转让方", "转让人")
+BUYER_ROLES = ("买受人", "买受方", "买方", "购买方", "购买人", "购房人", "购房方", "受让方", "受让人", "共有人")

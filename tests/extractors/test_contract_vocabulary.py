@@ -160,3 +160,19 @@ def test_a_lease_under_unlisted_labels() -> None:
     assert got["property_address"] == "北京市朝阳区建设路12号3栋101室"
     assert got["signing_date"] == "2022-12-20"
     assert rental.SIGNED_PROSE.search("甲乙双方于")
+
+
+def test_the_parties_under_the_names_city_and_agency_texts_give_them() -> None:
+    out = PurchaseContractExtractor().extract(
+        _pages(
+            "存量房买卖合同",
+            "售房人（甲方）：⟦武汉锦绣置业有限公司⟧",
+            "购房人（乙方）：⟦王芳⟧　证件号码：⟦11010519491231002X⟧",
+            "受让人：⟦李明⟧　证件号码：⟦110105198001011234⟧",
+            "房屋坐落：⟦北京市朝阳区建设路12号3栋101室⟧",
+        )
+    )
+    got = {k: f.value for k, f in out.fields.items()}
+    assert got["seller_name"] == "武汉锦绣置业有限公司"
+    assert got["buyer_name"] == "王芳" and got["buyer_id_number"] == "11010519491231002X"
+    assert [b["name"] for b in got["buyers"]] == ["王芳", "李明"]
