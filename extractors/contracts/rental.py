@@ -67,7 +67,9 @@ RENT = [
 ]
 # Where each required field's label is printed (labels only: prose patterns match boilerplate anywhere).
 REQUIRED_LABELS = {"lessor_name": LESSOR[:1], "lessee_name": LESSEE[:1], "monthly_rent": RENT[:2]}
-TERM = [re.compile(r"租赁期限|租赁期|租期")]
+# The term's label as printed, then with one character misread (相赁期限 on a camera page): the dates after it must
+# still agree with the term (term_agrees), and a misread label is believed only when no printed one gives dates.
+TERM = [re.compile(r"租赁期限|租赁期|租期"), re.compile(r"[\u4e00-\u9fff]赁期限|租[\u4e00-\u9fff]期限")]
 EXPECTED = (
     "lessor_name", "lessor_id_number", "lessee_name", "lessee_id_number", "property_address", "monthly_rent",
     "lease_start", "lease_end", "signing_date",
@@ -76,8 +78,11 @@ _CN_COUNT = (
     {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
     | {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖拾", start=0)}
     | {"两": 2, "半": 0}
+    | {"武": 2}  # 贰 as OCR misreads it (为武年): the end date must still agree with the term
 )
-_YEARS = re.compile(r"(?<![\d年])(\d{1,2}|[一二三四五六七八九十壹贰叁肆伍两])\s*(?:个)?年(?![\d一二三四五六七八九十])")
+_YEARS = re.compile(
+    r"(?<![\d年])(\d{1,2}|[一二三四五六七八九十壹贰叁肆伍两武])\s*(?:个)?年(?![\d一二三四五六七八九十])"
+)
 
 
 def term_months(text: str) -> tuple[str, int, int] | None:

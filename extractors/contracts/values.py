@@ -26,7 +26,11 @@ _CN_DATE = re.compile(
 )
 _AREA = re.compile(r"(\d{1,5}(?:\.\d{1,4})?)\s*(?:平\s*方\s*米|平\s*米|㎡|m2|m²|M2)")
 _CONTRACT_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
-_ADDRESS_END = re.compile(r"[。;, ]|的(?:房屋|住房|房产|商品房|住宅)|\(|(?:房屋|该房屋)?用途|出租给|出售给|$")
+# An address ends at punctuation, at 的房屋 (…室的房屋出租给乙方), or at any 的 right after its unit: on camera pages
+# the noun after it is often misread or cut (…902室的胸屋, …1603室的房出租), and no address goes on after 室的.
+_ADDRESS_END = re.compile(
+    r"[。;, ]|的(?:房屋|住房|房产|商品房|住宅)|(?<=[室号户栋幢座层])的|\(|(?:房屋|该房屋)?用途|出租给|出售给|$"
+)
 _ADDRESS_HINT = re.compile(r"[省市区县镇乡村路街道巷号楼栋幢室弄里]")
 
 

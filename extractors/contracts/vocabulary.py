@@ -50,7 +50,8 @@ ADDRESS_LABEL = structured(ADDRESS_MODIFIERS, ADDRESS_HEADS, bare=ADDRESS_BARE)
 ADDRESS_START = ""
 ADDRESS_NOT_OURS = ("通讯", "联系", "户籍", "注册", "送达", "住所", "居住", "家庭", "办公", "经营", "公司", "单位")
 # In prose: 坐落于/坐落在, 位于, or a label of the table followed by 为/是 (该商品房详细地址为…).
-ADDRESS_PROSE = rf"[坐座].?[于在]|位于|(?:{ADDRESS_LABEL})(?:为|是)"
+# 于 is misread as 手 or 干 on camera pages (位手, seen on generated frames); neither makes a word after 位.
+ADDRESS_PROSE = rf"[坐座].?[于在]|位[于手干]|(?:{ADDRESS_LABEL})(?:为|是)"
 
 # --- total price --------------------------------------------------------------------------------------------
 # The whole price: a money noun (价款, 价格, 价, 金额, 房款) marked as the whole by 总, 成交 or 合计 (总价款, 总金额,

@@ -44,3 +44,24 @@ def test_a_party_whose_name_lost_a_character_keeps_its_id_number_and_no_name() -
 def test_a_blank_party_label_gives_no_id_number() -> None:
     got, _ = _read("房屋租赁合同", "出租人(甲方):", "310104198301151330", "承租人(乙方):潘平伟")
     assert "lessor_id_number" not in got
+
+
+def test_the_house_after_位于_misread_and_a_cut_noun_after_its_unit() -> None:
+    got, _ = _read(
+        "租房合同",
+        "出租方(以下简称甲方):江东身份证号码:110108199202188033",
+        "一、甲方将位手湖北省武汉市武昌区学府路194号书香苑27栋3单元902室的胸屋出租",
+        "给乙方居住。",
+    )
+    assert got["property_address"] == "湖北省武汉市武昌区学府路194号书香苑27栋3单元902室"
+
+
+def test_the_term_under_a_misread_label_and_贰_read_as_武() -> None:
+    got, warnings = _read(
+        "房屋租赁合同",
+        "出租方(甲方):曹娟",
+        "相赁期限2025年08月20日至2027年08月19日(24个月)",
+    )
+    assert (got["lease_start"], got["lease_end"], got["lease_term_months"]) == ("2025-08-20", "2027-08-19", "24")
+    got, warnings = _read("租房合同", "出租方:曹娟", "二、租赁期限为武年,即从2023年3月15日至2025年3月14日。")
+    assert got["lease_term_months"] == "24" and not any(w.startswith("lease_end") for w in warnings)
