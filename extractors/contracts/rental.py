@@ -123,12 +123,23 @@ SIGNED_PROSE = re.compile(SIGNED_IN_PROSE)
 DATED = labels("日期", roles=False)
 
 
+# What follows a lease's start date: 起, 至/到 (the end), 开始.
+_STARTS = re.compile(r"\s*(?:起|至|到|开始)")
+
+
 def _term(layout: Layout) -> tuple[Value | None, Value | None, Value | None]:
-    """Lease start and end (the first two dates after 租赁期限/租期), and the months if stated."""
+    """Lease start and end (the first two dates after 租赁期限/租期), and the months if stated. Where the end
+    date was lost (a blank or a cut line: 自2019年11月1日起至2020年月日止), the start alone, as the date that 起 or
+    至 follows: nothing checks it against an end, so it is the last resort."""
+    start_only: Value | None = None
     for pattern in TERM:
         for hit in layout.find_labels(pattern):
             chars, _ = layout.candidate(hit)
             dates = [d for d in find_dates(chars.text) if d[1] <= 40]
+            if len(dates) == 1 and start_only is None and _STARTS.match(chars.text[dates[0][2] :]):
+                iso, s, e = dates[0]
+                page, bbox = chars.bbox(s, e)
+                start_only = Value(iso, chars.text[s:e], page, bbox, chars.confidence(s, e))
             if len(dates) < 2:
                 continue
             out: list[Value | None] = []
@@ -157,7 +168,7 @@ def _term(layout: Layout) -> tuple[Value | None, Value | None, Value | None]:
                 Value(dates[1][0], text, page, bbox, conf * 0.9),
                 None,
             )
-    return None, None, None
+    return start_only, None, None
 
 
 class RentalAgreementExtractor(DocumentExtractor):
@@ -226,6 +237,8 @@ class RentalAgreementExtractor(DocumentExtractor):
         fields["lease_start"] = as_field("lease_start", start)
         fields["lease_end"] = as_field("lease_end", end)
         fields["lease_term_months"] = as_field("lease_term_months", months)
+        if start is not None and end is None:
+            evidence["lease_start"] = Evidence(tier=1)  # the start alone: no end or term checks it
         if start is not None and end is not None:
             agree = term_agrees(str(start.value), str(end.value), str(months.value) if months else None)
             for name in ("lease_start", "lease_end", "lease_term_months"):

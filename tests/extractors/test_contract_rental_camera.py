@@ -65,3 +65,11 @@ def test_the_term_under_a_misread_label_and_贰_read_as_武() -> None:
     assert (got["lease_start"], got["lease_end"], got["lease_term_months"]) == ("2025-08-20", "2027-08-19", "24")
     got, warnings = _read("租房合同", "出租方:曹娟", "二、租赁期限为武年,即从2023年3月15日至2025年3月14日。")
     assert got["lease_term_months"] == "24" and not any(w.startswith("lease_end") for w in warnings)
+
+
+def test_the_lease_start_alone_when_the_end_date_was_lost() -> None:
+    got, warnings = _read("房屋租赁合同", "出租人(甲方):万子", "租赁期限自2019年11月1日起至2020年月日止.共十计个月。")
+    assert got["lease_start"] == "2019-11-01" and "lease_end" not in got
+    assert any("lease_end" in w for w in warnings)
+    got, _ = _read("房屋租赁合同", "出租人(甲方):万子", "租赁期限:2019年11月1日签订")
+    assert "lease_start" not in got  # a date not followed by 起/至 is not the start
