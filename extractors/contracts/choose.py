@@ -158,8 +158,12 @@ def _same_sentence(left: str) -> str:
     return re.split(r"[。;；,，\n]", left)[-1]
 
 
+# Rent for another period than the month, or for the whole term: 年租金, 季租金, 半年租金, 总租金, 全部租金.
+_NOT_MONTHLY = re.compile(r"(?:年|季|季度|总|全部|全年)$")
+
+
 def is_rent(c: Candidate) -> bool:
-    return not _NOT_RENT.search(_same_sentence(c.left))
+    return not _NOT_RENT.search(_same_sentence(c.left)) and not _NOT_MONTHLY.search(c.left)
 
 
 def is_total(c: Candidate) -> bool:

@@ -63,7 +63,8 @@ ADDRESS = [
 ]
 RENT = [
     *tiers("月租金", "租金标准", "每月租金", "租金"),
-    re.compile(r"(?:月租金|每月租金|租金标准|租金)(?:为|是)?(?:人民币)?(?:每月)?"),
+    # Not 租金总额/租金合计/租金共计 (the whole term's rent): choose.is_rent drops 年租金 and 总租金 by the words before.
+    re.compile(r"(?:月租金|每月租金|租金标准|租金)(?!总|合计|共计)(?:为|是)?(?:人民币)?(?:每月)?"),
 ]
 # Where each required field's label is printed (labels only: prose patterns match boilerplate anywhere).
 REQUIRED_LABELS = {"lessor_name": LESSOR[:1], "lessee_name": LESSEE[:1], "monthly_rent": RENT[:2]}

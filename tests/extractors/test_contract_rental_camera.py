@@ -73,3 +73,18 @@ def test_the_lease_start_alone_when_the_end_date_was_lost() -> None:
     assert any("lease_end" in w for w in warnings)
     got, _ = _read("房屋租赁合同", "出租人(甲方):万子", "租赁期限:2019年11月1日签订")
     assert "lease_start" not in got  # a date not followed by 起/至 is not the start
+
+
+def test_a_yearly_or_whole_term_rent_is_not_the_monthly_rent() -> None:
+    got, _ = _read(
+        "房屋租赁合同",
+        "出租人(甲方):万子",
+        "年租金为人民币36000元,租金总额为人民币72000元。",
+    )
+    assert "monthly_rent" not in got
+    got, _ = _read(
+        "房屋租赁合同",
+        "出租人(甲方):万子",
+        "租金总额为人民币72000元,月租金为人民币3000元。",
+    )
+    assert got["monthly_rent"] == "3000.00"
