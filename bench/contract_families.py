@@ -145,7 +145,7 @@ def coverage_at(pairs: Sequence[tuple[float, bool]], total: int, precision: floa
 def calibration_report(scored: Sequence[Scored]) -> dict:
     """Leave one family out: each family's confidences come from a table fitted on the other families only (all
     forms together, as the committed table is); reported per form."""
-    from extractors.contracts.calibration import UNSEEN, fit_table, score_bin
+    from extractors.contracts.calibration import fit_table, lookup
 
     pairs: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     raw: dict[str, list[tuple[float, bool]]] = defaultdict(list)
@@ -154,7 +154,8 @@ def calibration_report(scored: Sequence[Scored]) -> dict:
         for s in scored:
             if (s.doc_type, s.family) == family and s.found:
                 # A field without evidence keeps the recogniser's score, as the extractor leaves it.
-                p = table.get(f"{s.cls}/{score_bin(s.score)}", min(s.score, UNSEEN)) if s.cls else s.score
+                # As the extractor applies it (calibration.lookup): bin 0 lowers only, an unseen cell is capped.
+                p = lookup(table, s.cls, s.score) if s.cls else s.score
                 pairs[s.form].append((p, s.right))
                 raw[s.form].append((s.score, s.right))
     out: dict = {}

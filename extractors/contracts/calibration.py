@@ -57,7 +57,13 @@ def probability(score: float, ev: Evidence) -> float | None:
     table = _table()
     if table is None:
         return None
-    cell = table.get(f"{evidence_class(ev)}/{score_bin(score)}")
+    return lookup(table, evidence_class(ev), score)
+
+
+def lookup(table: Mapping[str, float], cls: str, score: float) -> float:
+    """The table's probability for a value of evidence class ``cls`` read at ``score`` (the bench's
+    leave-one-family-out measurement calls this with tables fitted on the other families)."""
+    cell = table.get(f"{cls}/{score_bin(score)}")
     if cell is None:
         return min(score, UNSEEN)
     # Below 0.8 are the values the reading rules flagged (check digit, surname, a repair, a disagreement) or the

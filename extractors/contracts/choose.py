@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from extractors.anchors import Layout, Parser, Value
+from extractors.contracts.values import parse_date, parse_signed_date
+from extractors.contracts.vocabulary import ADDRESS_NOT_OURS
 
 _HEADING = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章条]|[一二三四五六七八九十]+、)")
 _CHAPTER = re.compile(r"^第[一二三四五六七八九十百\d]+章")
@@ -73,11 +75,13 @@ def candidates(
     *,
     whole_below: bool = False,
     heads: list[str] | None = None,
+    start_tier: int = 0,
 ) -> list[Candidate]:
-    """Every value any of ``patterns`` gives, by pattern priority then reading order."""
+    """Every value any of ``patterns`` gives, by pattern priority then reading order; tiers count from
+    ``start_tier`` (when the caller puts these after patterns of its own)."""
     heads = heads if heads is not None else sections(layout)
     out = []
-    for tier, pattern in enumerate(patterns):
+    for tier, pattern in enumerate(patterns, start=start_tier):
         for hit in layout.find_labels(pattern):
             v = layout.value_at(hit, parse, whole_below=whole_below)
             if v is None:
@@ -85,6 +89,23 @@ def candidates(
             where = layout.candidate(hit)[1]
             out.append(Candidate(v, tier, where, layout.left_of(hit), heads[hit.row_index], hit.row_index))
     return out
+
+
+def signing_candidates(
+    layout: Layout,
+    labelled: Sequence[re.Pattern[str]],
+    prose: re.Pattern[str],
+    dated: re.Pattern[str],
+    heads: list[str],
+) -> list[Candidate]:
+    """The signing date's candidates, surest first: after a signing label (签订时间：), in prose (本合同于…签订, the
+    verb after the date), then after a bare 日期 label."""
+    n = len(labelled)
+    return [
+        *candidates(layout, labelled, parse_date, heads=heads),
+        *candidates(layout, [prose], parse_signed_date, heads=heads, start_tier=n),
+        *candidates(layout, [dated], parse_date, heads=heads, start_tier=n + 1),
+    ]
 
 
 def split(cands: Sequence[Candidate], keep: Callable[[Candidate], bool]) -> tuple[list[Candidate], int]:
@@ -110,9 +131,14 @@ _DWELLING = re.compile(r"(?:[\d一二三四五六七八九十零〇]+(?:号|室|
 _LAND_CLAUSE = re.compile(r"项目建设依据|土地|地块|预售依据|销售依据|建设用地")
 
 
+# A label right after these words is a party's address (通讯详细地址, 公司住所地址), not the house's.
+_NOT_OURS = re.compile(rf"(?:{'|'.join(ADDRESS_NOT_OURS)})$")
+
+
 def is_dwelling(c: Candidate) -> bool:
     text = str(c.value.value)
-    return not PARCEL.search(text) and bool(_DWELLING.search(text)) and not _LAND_CLAUSE.search(c.section)
+    ours = not _NOT_OURS.search(c.left)
+    return ours and not PARCEL.search(text) and bool(_DWELLING.search(text)) and not _LAND_CLAUSE.search(c.section)
 
 
 # An area after these words is part of the floor area or of the land, not the floor area itself.
@@ -132,8 +158,12 @@ def _same_sentence(left: str) -> str:
     return re.split(r"[。;；,，\n]", left)[-1]
 
 
+# Rent for another period than the month, or for the whole term: 年租金, 季租金, 半年租金, 总租金, 全部租金.
+_NOT_MONTHLY = re.compile(r"(?:年|季|季度|总|全部|全年)$")
+
+
 def is_rent(c: Candidate) -> bool:
-    return not _NOT_RENT.search(_same_sentence(c.left))
+    return not _NOT_RENT.search(_same_sentence(c.left)) and not _NOT_MONTHLY.search(c.left)
 
 
 def is_total(c: Candidate) -> bool:

@@ -18,6 +18,17 @@ from extractors.contracts.amounts import (
     parse_words,
     words_to_decimal,
 )
+from extractors.contracts.vocabulary import (
+    ADDRESS_LABEL,
+    AREA_LABEL,
+    BUYER_ROLES,
+    CONTRACT_NO_LABEL,
+    LABEL_NOTE,
+    LABEL_START,
+    SELLER_ROLES,
+    SIGNING_LABEL,
+    TOTAL_LABEL,
+)
 
 DISAGREEING = 0.7  # an amount whose figures and 大写 do not say the same
 REPAIRED_ADDRESS = 0.8  # an address whose divisions or units were repaired (extractors.addresses): to review
@@ -28,7 +39,9 @@ def with_ocr_variants(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(words) + tuple(w[:-1] + "入" for w in words if w.endswith("人"))
 
 
-ROLES = "甲方|乙方|出租方|承租方|出租人|承租人|卖方|买方|出卖人|买受人|出售方|购买方|转让方|受让方|共有人"
+ROLES = "|".join(
+    sorted({"甲方", "乙方", "出租方", "承租方", "出租人", "承租人", *SELLER_ROLES, *BUYER_ROLES}, key=len, reverse=True)
+)
 # Every label that may follow a value on the same line: a value stops where one of these begins.
 STOP_WORDS = (
     "出卖人", "买受人", "卖方", "买方", "出售方", "购买方", "出租人", "承租人", "出租方", "承租方", "甲方", "乙方",
@@ -37,9 +50,14 @@ STOP_WORDS = (
     "国籍", "房屋坐落", "房屋地址", "房屋座落", "建筑面积", "套内建筑面积", "房屋用途", "用途", "单价",
     "总价款", "房屋总价", "成交价", "月租金", "租金标准", "租赁期限", "合同编号", "签订日期", "签订时间",
     "签约日期", "签订地点", "备案日期", "生效日期", "交付日期", "日期", "押金", "共有人", "共同承租人",
+    *SELLER_ROLES, *BUYER_ROLES,
 )  # fmt: skip
+STOP_WORDS = tuple(dict.fromkeys(STOP_WORDS))  # the party tables repeat a few of the words above
+# A label found by its structure (extractors.contracts.vocabulary: 详细地址, 总金额, 签约时间 …) ends a value too.
+_STRUCTURED = (ADDRESS_LABEL, TOTAL_LABEL, SIGNING_LABEL, AREA_LABEL, CONTRACT_NO_LABEL)
 STOP_LABELS = re.compile(
-    rf"(?:【[^】]{{1,6}}】)?(?:{'|'.join(sorted(with_ocr_variants(STOP_WORDS), key=len, reverse=True))})"
+    rf"(?:【[^】]{{1,6}}】)?(?:{'|'.join(sorted(with_ocr_variants(STOP_WORDS), key=len, reverse=True))}"
+    rf"|{'|'.join(_STRUCTURED)})"
     rf"(?:[(【](?:{ALIAS})?(?:{ROLES}|签字或盖章|签章|盖章|签字)[)】])?[:]"
 )
 
@@ -56,25 +74,42 @@ LABEL_VOCABULARY = (
 )  # fmt: skip
 
 
-def labels(*words: str, roles: bool = True, misreads: bool = False) -> re.Pattern[str]:
+def labels(
+    *words: str, roles: bool = True, misreads: bool = False, structure: str = "", start: str = LABEL_START
+) -> re.Pattern[str]:
     """Role labels (``roles=True``) may follow other text directly; short generic ones (日期) may not.
+
+    ``structure``: a regex of the field's labels by head noun and modifiers (extractors.contracts.vocabulary),
+    matched as the ``words`` are (beginning at ``start``, a bracketed note allowed before the colon); only the
+    listed words get misread variants.
 
     ``misreads`` also takes each label of three or more characters with one character misread by OCR under
     glare or blur (买爱人：, 合同编兮：), unless that could be another label (?租人 is 出租人 or 承租人). Such a
-    variant must stand clear of CJK text on its left and end in a colon or its cell, as a label does."""
+    variant must stand clear of CJK text on its left and end in a colon or its cell, as a label does. A role
+    label also counts when it stands in the brackets after a misread one (申方（出租方）： for 甲方（出租方）：):
+    the bracket names the role."""
     own = with_ocr_variants(words)
     exact = label_pattern(own, roles=ROLES if roles else "", isolated=not roles)
+    if structure:
+        exact = re.compile(rf"{exact.pattern}|{start}(?:{structure}){LABEL_NOTE}\s*[:]|^(?:{structure}){LABEL_NOTE}$")
     if not misreads:
         return exact
     variants = one_char_misreads(words, [w for w in with_ocr_variants(LABEL_VOCABULARY) if w not in own])
     fuzzy = label_pattern((), roles=ROLES if roles else "", regexes=variants) if variants else None
+    if roles:
+        alt = "|".join(sorted((re.escape(w) for w in own), key=len, reverse=True))
+        bracketed = rf"[(【](?:{ALIAS})?(?:{alt})[)】](?:\s*[:]|$)"
+        fuzzy = re.compile(f"{fuzzy.pattern}|{bracketed}" if fuzzy else bracketed)
     return re.compile(f"{exact.pattern}|{fuzzy.pattern}") if fuzzy else exact
 
 
-def tiers(*words: str, roles: bool = False) -> list[re.Pattern[str]]:
-    """The labels as printed first, then as misread: a misreading is believed only when no exact label gives
-    a value."""
-    return [labels(*words, roles=roles), labels(*words, roles=roles, misreads=True)]
+def tiers(*words: str, roles: bool = False, structure: str = "", start: str = LABEL_START) -> list[re.Pattern[str]]:
+    """The labels as printed (or as the field's vocabulary structures them) first, then as misread: a misreading
+    is believed only when no label as printed gives a value."""
+    return [
+        labels(*words, roles=roles, structure=structure, start=start),
+        labels(*words, roles=roles, misreads=True, structure=structure, start=start),
+    ]
 
 
 def as_field(name: str, v: Value | None, *, value: object = None) -> Field | None:

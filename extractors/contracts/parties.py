@@ -184,3 +184,18 @@ def find_parties(
         if parties:
             return list(parties.values())
     return []
+
+
+def id_without_name(layout: Layout, patterns: Sequence[re.Pattern[str]], party_labels: re.Pattern[str]) -> Party | None:
+    """The ID number of a party whose name could not be read (one character of it lost, 董 for 董燕): the first
+    label with text beside it and a valid-looking ID number after it, before the next party. The number has its
+    own check digit, so it stands without the name; the name stays unread (null, on the review list)."""
+    for tier, pattern in enumerate(patterns):
+        for hit in layout.find_labels(pattern):
+            if layout.candidate(hit)[1] != "row":
+                continue  # a blank label: the number below it may be anyone's
+            found = id_after(layout, hit, party_labels, rows=0)
+            if found is not None:
+                blank = Value("", "", found[0].page, found[0].bbox, 0.0)
+                return Party(blank, found[0], found[1], where="row", tier=tier)
+    return None

@@ -23,6 +23,7 @@ from extractors.contracts.choose import (
     is_floor_area,
     is_total,
     sections,
+    signing_candidates,
     split,
 )
 from extractors.contracts.common import (
@@ -38,32 +39,56 @@ from extractors.contracts.common import (
     score_document,
     tiers,
     unread_on,
+    with_ocr_variants,
 )
 from extractors.contracts.parties import Party, find_parties
 from extractors.contracts.values import parse_address, parse_area, parse_contract_number, parse_date
+from extractors.contracts.vocabulary import (
+    ADDRESS_LABEL,
+    ADDRESS_PROSE,
+    ADDRESS_START,
+    AREA_LABEL,
+    BUYER_ROLES,
+    CONTRACT_NO_LABEL,
+    LABEL_START,
+    SELLER_ROLES,
+    SIGNED_IN_PROSE,
+    SIGNING_LABEL,
+    TOTAL_LABEL,
+)
 
 TITLES = re.compile(r"(?:商品房|存量房|二手房|房屋|房产|住房)(?:买卖|购买|购房|转让)(?:合同|协议)|购房合同")
 VOCABULARY = ("出卖人", "买受人", "总价款", "建筑面积", "商品房", "坐落", "单价", "交付", "买卖", "不动产登记", "付款")
 RENTAL_WORDS = ("出租人", "承租人", "月租金", "租赁期限", "押金", "租金", "租期", "转租")
 
-CONTRACT_NO = tiers("合同编号", "网签合同编号", "合同备案号", "备案编号", "网签编号")
-SELLER = [labels("出卖人", "卖方", "出售方", "转让方", misreads=True), labels("甲方")]
-BUYER = [labels("买受人", "买方", "购买方", "受让方", "共有人", misreads=True), labels("乙方")]
-PARTY = re.compile(
-    rf"(?:出卖[人入]|买受[人入]|卖方|买方|出售方|购买方|转让方|受让方|共有人)(?:[(【](?:{ALIAS})?(?:{ROLES})[)】])?(?::|$|(?=\s))"
-)
+CONTRACT_NO = tiers("合同编号", "网签合同编号", "合同备案号", "备案编号", "网签编号", structure=CONTRACT_NO_LABEL)
+SELLER = [labels(*SELLER_ROLES, misreads=True), labels("甲方")]
+BUYER = [labels(*BUYER_ROLES, misreads=True), labels("乙方")]
+_EITHER = "|".join(sorted(with_ocr_variants(SELLER_ROLES + BUYER_ROLES), key=len, reverse=True))
+PARTY = re.compile(rf"(?:{_EITHER})(?:[(【](?:{ALIAS})?(?:{ROLES})[)】])?(?::|$|(?=\s))")
 ADDRESS = [
-    *tiers("房屋坐落", "房屋地址", "房屋座落", "房产地址", "坐落地点", "坐落", "座落"),
-    re.compile(r"[坐座].?[于在]|位于"),
+    *tiers(
+        "房屋坐落",
+        "房屋地址",
+        "房屋座落",
+        "房产地址",
+        "坐落地点",
+        "坐落",
+        "座落",
+        structure=ADDRESS_LABEL,
+        start=ADDRESS_START,
+    ),
+    re.compile(ADDRESS_PROSE),
 ]
 AREA = [
-    re.compile(r"(?<!内)建筑面积(?:为|约为|共)?[:]?"),
+    # 建筑面积 anywhere (预测建筑面积共…), or a label of the area's vocabulary (房屋面积：, 产权面积：).
+    re.compile(rf"(?<!内)建筑面积(?:为|约为|共)?[:]?|{LABEL_START}(?:{AREA_LABEL})(?:为|约为|共)?[:]"),
     # As misread under glare or blur (速筑面积, 建筑面枳): believed only when no label as printed gives a value.
     re.compile(r"(?<!内)(?:[\u4e00-\u9fff]筑面积|建[\u4e00-\u9fff]面积|建筑[\u4e00-\u9fff]积)(?:为|约为|共)?[:]?"),
 ]
 TOTAL = [
-    *tiers("总价款", "房屋总价", "成交价", "成交价格", "房屋总价款", "总价", "转让价款"),
-    re.compile(r"(?:总价款|房屋总价|成交价格?|房屋价款|总价|转让价款)(?:为|是|共计)?(?:人民币)?"),
+    *tiers("总价款", "房屋总价", "成交价", "成交价格", "房屋总价款", "总价", "转让价款", structure=TOTAL_LABEL),
+    re.compile(rf"(?:{TOTAL_LABEL})(?:为|是|共计)?(?:人民币)?"),
 ]
 UNIT = [re.compile(r"单价(?:为)?(?:人民币)?(?:每平方米)?(?:人民币)?[:]?")]
 BIRTH = [labels("出生日期", roles=False)]
@@ -80,10 +105,10 @@ REQUIRED_LABELS = {
     "property_address": ADDRESS[:2],
     "total_price": TOTAL[:2],
 }
-SIGNED = [
-    *tiers("签订时间", "签订日期", "签约日期", "签署日期", "合同签订日期", "签约时间"),
-    labels("日期", roles=False),
-]
+SIGNED = tiers("签订时间", "签订日期", "签约日期", "签署日期", "合同签订日期", "签约时间", structure=SIGNING_LABEL)
+# Believed only when no signing label gives a date: 本合同于…签订 in prose, then a bare 日期 label.
+SIGNED_PROSE = re.compile(SIGNED_IN_PROSE)
+DATED = labels("日期", roles=False)
 
 
 def _buyers_field(buyers: list[Party]) -> Field:
@@ -197,7 +222,7 @@ class PurchaseContractExtractor(DocumentExtractor):
                 "check / 仅找到地块或项目坐落，未找到房屋坐落，请核对"
             )
         warnings.extend(self._price_fields(layout, heads, fields, evidence))
-        signed, evidence["signing_date"] = first(candidates(layout, SIGNED, parse_date, heads=heads), 0)
+        signed, evidence["signing_date"] = first(signing_candidates(layout, SIGNED, SIGNED_PROSE, DATED, heads), 0)
         fields["signing_date"] = as_field("signing_date", signed)
         missing = [k for k in self.required_fields if not fields.get(k)]
         if missing:

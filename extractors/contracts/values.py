@@ -26,7 +26,11 @@ _CN_DATE = re.compile(
 )
 _AREA = re.compile(r"(\d{1,5}(?:\.\d{1,4})?)\s*(?:平\s*方\s*米|平\s*米|㎡|m2|m²|M2)")
 _CONTRACT_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
-_ADDRESS_END = re.compile(r"[。;, ]|的(?:房屋|住房|房产|商品房|住宅)|\(|(?:房屋|该房屋)?用途|出租给|出售给|$")
+# An address ends at punctuation, at 的房屋 (…室的房屋出租给乙方), or at any 的 right after its unit: on camera pages
+# the noun after it is often misread or cut (…902室的胸屋, …1603室的房出租), and no address goes on after 室的.
+_ADDRESS_END = re.compile(
+    r"[。;, ]|的(?:房屋|住房|房产|商品房|住宅)|(?<=[室号户栋幢座层])的|\(|(?:房屋|该房屋)?用途|出租给|出售给|$"
+)
 _ADDRESS_HINT = re.compile(r"[省市区县镇乡村路街道巷号楼栋幢室弄里]")
 
 
@@ -140,6 +144,19 @@ def parse_date(text: str, *, max_skip: int = 6) -> tuple[str, int, int] | None:
     if not dates or dates[0][1] > max_skip + _skip(text):
         return None
     return dates[0]
+
+
+# The verb that makes a date after 本合同于 the signing date (…于2023年5月8日在售楼处签订), not the start of a term
+# or a delivery date (…于2024年6月30日前交付).
+_SIGNING_VERB = re.compile(r"^[^。;；\n]{0,16}?(?:签订|签署|签约|订立|签字)")
+
+
+def parse_signed_date(text: str) -> tuple[str, int, int] | None:
+    """A date right at the start of ``text`` that the verb of signing follows."""
+    found = parse_date(text, max_skip=2)
+    if found is None or not _SIGNING_VERB.match(text[found[2] :]):
+        return None
+    return found
 
 
 def parse_area(text: str, *, max_skip: int = 12) -> tuple[str, int, int] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.anchors import Value
-from extractors.contracts.calibration import evidence_class, fit_table, score_bin
+from extractors.contracts.calibration import evidence_class, fit_table, lookup, score_bin
 from extractors.contracts.choose import Candidate, Evidence, is_dwelling, is_floor_area, is_rent, is_total
 from extractors.contracts.rental import term_agrees, term_months
 
@@ -92,3 +92,10 @@ def test_the_committed_table_never_lifts_a_flagged_value(ev: Evidence) -> None:
     for score in (0.05, 0.3, 0.5, 0.79):
         p = probability(score, ev)
         assert p is not None and p <= score
+
+
+def test_the_table_lowers_a_flagged_value_but_never_lifts_it_out_of_review() -> None:
+    table = {"plain/0": 0.95, "plain/4": 0.999}
+    assert lookup(table, "plain", 0.5) == 0.5  # bin 0: lower only
+    assert lookup(table, "plain", 0.99) == 0.999
+    assert lookup(table, "contested", 0.99) == 0.85  # a cell the fit never saw: capped at UNSEEN
