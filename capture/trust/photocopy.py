@@ -6,8 +6,8 @@ background out to flat paper white and leaves a toner or halftone grain where th
 
 Measured on the card canvas after a grey-world white balance (so the desk lamp's warm or cool light is not
 taken for the card's colour):
-- ``chroma``: the 99th percentile of colour saturation (Lab chroma): labels and emblem on a card, nothing
-  but noise on a grey copy;
+- ``chroma``: the 99th percentile of colour saturation (Lab chroma): labels and emblem on a card, paler on a
+  colour copy, nothing but noise on a grey copy;
 - ``tint``: how much the background's colour varies, near 0 on any copy; no longer scored (a glare-washed
   original falls as low, and ``pale_print`` with square corners catches the colour copies), kept for benches;
 - ``grain``: fine-scale texture of the background relative to the camera's own noise, high under toner;
@@ -80,10 +80,14 @@ def score(f: dict[str, float]) -> float:
     grey = ramp(f["ink_coloured8"], 0.02, 0.008)
     # A halftone copy: the toner screen's dots repeat, and the colour is still poor.
     halftone = min(ramp(f["peak"], 5.6, 5.85), ramp(f["coloured_area"], 0.1, 0.06))
-    # A colour copy on paper: square corners, and the pale print flattened. The back's waves are stronger
-    # colour than the front's tint, so its bar is higher. Where no layout was recognised (a copier may wash the
-    # portrait box out too) the crop may not follow the card's outline either: a flatter print is asked for.
+    # A colour copy on paper: square corners, the pale print flattened, and the strongest colour (the front's
+    # blue labels, the back's red emblem) paler than a card's. Each alone is not enough: a card on a white or
+    # grey desk shows no corners, glare or a phone's low resolution flattens an original's pale print. The
+    # back's waves and emblem are stronger colour than the front's tint and labels, so its bars are higher.
+    # Where no layout was recognised (a copier may wash the portrait box out too) the crop may not follow the
+    # card's outline either: a flatter print is asked for.
     square = ramp(f.get("corner_gap", 255.0), 15.0, 10.0)
     lo, hi = (1.0, 0.8) if f.get("unknown_side") else (2.6, 2.3) if f.get("back") else (1.6, 1.3)
     flat = ramp(f.get("pale_print", 99.0), lo, hi)
-    return max(grey, halftone, min(square, flat))
+    faded = ramp(f["chroma"], 60.0, 56.0) if f.get("back") else ramp(f["chroma"], 9.5, 8.5)
+    return max(grey, halftone, min(square, flat, faded))
