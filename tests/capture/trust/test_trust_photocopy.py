@@ -1,4 +1,5 @@
-"""photocopy: grey and colour copies of a card raise it; the card itself does not (test_trust_originals.py)."""
+"""photocopy: grey and colour copies of a card raise it; the card itself does not (test_trust_originals.py; on a
+pale desk, below)."""
 
 from __future__ import annotations
 
