@@ -18,10 +18,18 @@ import numpy as np
 
 from capture.trust.canvas import NAME_MM, NUMBER_MM, OTHER_VALUES_MM, Card, px, ramp
 
+INK_DROP = 60  # grey levels below the paper that only printed values reach (not the pale guilloche)
+EDGE_PAD = 8  # px kept either side of the inked columns (0.8 mm: the strokes' edges and some paper)
+
 
 def _region_stats(grey: np.ndarray, box: tuple[int, int, int, int]) -> tuple[float, float, float]:
     x0, y0, x1, y1 = box
     g = grey[y0:y1, x0:x1]
+    # Only the columns the value's ink spans: a two-character name leaves most of its box empty, and the
+    # percentiles below would then read the background as the ink (an original flagged for its short name).
+    inked = np.flatnonzero((g < np.percentile(g, 85) - INK_DROP).sum(axis=0) >= 2)
+    if inked.size:
+        g = g[:, max(inked[0] - EDGE_PAD, 0) : inked[-1] + EDGE_PAD + 1]
     paper = float(np.percentile(g, 85))
     inkv = float(np.percentile(g, 3))
     contrast = max(paper - inkv, 8.0)

@@ -1,8 +1,14 @@
 """tampered, text cue: an ID number read clearly whose check digit disagrees raises it; a valid number, or one
-the recogniser was unsure of, does not. (The image cue is weak on generated edits: docs/trust.md.)"""
+the recogniser was unsure of, does not. (The image cue is weak on generated edits: docs/trust.md; it must at
+least stay quiet on originals.)"""
 
 from __future__ import annotations
 
+import numpy as np
+from trust_frames import card_page
+
+from capture.trust import tampered
+from capture.trust.canvas import NAME_MM, Card, card_of, px
 from config.settings import TrustSettings
 from domain.models import Field, OcrPage, Page, TextLine
 from pipeline.documents.trust_text import check_digit_score, with_check_digit
@@ -28,3 +34,16 @@ def test_a_valid_or_unsure_number_raises_nothing() -> None:
         pages, ocr, fields = _read(number, conf)
         (page,) = with_check_digit(pages, ocr, fields, TrustSettings())
         assert "tampered" not in {i.code for i in page.quality.issues}, number
+
+
+def test_a_short_name_is_not_taken_for_an_edit() -> None:
+    """A short name leaves most of its box empty: the image cue measures the inked part only (it read the empty
+    box's paper as the name's ink and raised two easy originals of the seed-2 bench)."""
+    card = card_of(card_page("original", "front", 0).image)
+    bgr = card.bgr.copy()
+    x0, y0, x1, y1 = px(NAME_MM)
+    # Keep the name's first character (4 mm; 王一's second is a single stroke), clean the rest of the box.
+    bgr[y0:y1, x0 + 40 : x1] = np.median(bgr[y0 - 12 : y0 - 2, x0 + 40 : x1].reshape(-1, 3), axis=0)
+    short = Card(bgr, card.native, card.side)
+    assert abs(tampered.features(short)["sharp_name"]) < 0.5
+    assert tampered.score(tampered.features(short)) < 0.5
